@@ -1,0 +1,29 @@
+# Third-party libraries, all from Debian's packages (scripts/install-deps.sh).
+find_package(Threads REQUIRED)
+find_package(OpenSSL 3 REQUIRED)
+find_package(ZLIB REQUIRED)
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(SASL2 REQUIRED IMPORTED_TARGET libsasl2)
+pkg_check_modules(ICU REQUIRED IMPORTED_TARGET icu-uc icu-i18n)
+pkg_check_modules(PCRE2 REQUIRED IMPORTED_TARGET libpcre2-8)
+pkg_check_modules(LIBEDIT REQUIRED IMPORTED_TARGET libedit)
+pkg_check_modules(LDAP IMPORTED_TARGET ldap)
+
+# Berkeley DB ships no pkg-config file on Debian.
+find_path(BDB_INCLUDE_DIR db.h REQUIRED)
+find_library(BDB_LIBRARY NAMES db-5.3 db REQUIRED)
+add_library(BerkeleyDB::db UNKNOWN IMPORTED)
+set_target_properties(BerkeleyDB::db PROPERTIES IMPORTED_LOCATION ${BDB_LIBRARY}
+                                                INTERFACE_INCLUDE_DIRECTORIES ${BDB_INCLUDE_DIR})
+if(NOT LDAP_FOUND)
+  find_library(LDAP_LIBRARY ldap REQUIRED)
+  find_library(LBER_LIBRARY lber REQUIRED)
+  add_library(PkgConfig::LDAP UNKNOWN IMPORTED)
+  set_target_properties(PkgConfig::LDAP PROPERTIES IMPORTED_LOCATION ${LDAP_LIBRARY}
+                                                   INTERFACE_LINK_LIBRARIES ${LBER_LIBRARY})
+endif()
+
+if(SATRAP_TESTS)
+  find_package(GTest REQUIRED)
+  find_package(Python3 REQUIRED COMPONENTS Interpreter)
+endif()

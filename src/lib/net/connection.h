@@ -1,0 +1,95 @@
+// A buffered, bounded, timed byte stream to one client, over a stack of
+// Transports: plain socket at the bottom, TLS above it after STARTTLS (or from
+// the first byte for -s services), later compression. The protocol code never
+// knows which transports are underneath (Postfix vstream read_fn swap, Dovecot
+// istream chain).
+//
+// Reads: ReadLine() returns one line without its line ending, refusing lines
+// longer than the limit (kTooBig; the rest of the line is discarded so the
+// session can go on). ReadExact() reads literal bytes. Both flush pending
+// output first, so a client never waits on a reply we are still holding.
+// Writes are buffered until Flush() (one write per response burst).
+//
+// Errors are sticky: after a transport error or EOF every call fails with the
+// same Status, and DisconnectReason() says why, for the log.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "base/file.h"
+#include "base/result.h"
+
+namespace satrap::net {
+
+using Clock = std::chrono::steady_clock;
+using Deadline = Clock::time_point;  // Deadline::max() == none
+
+class Transport {
+ public:
+  virtual ~Transport() = default;
+  // Reads at most into.size() bytes; 0 means EOF. kTimeout past the deadline.
+  virtual Result<size_t> Read(std::span<char> into, Deadline deadline) = 0;
+  virtual Status Write(std::string_view from, Deadline deadline) = 0;
+  // True if bytes are already decoded and waiting (TLS records), so a caller
+  // polling the socket must not sleep.
+  virtual bool HasPending() const { return false; }
+  virtual int fd() const = 0;
+};
+
+// The plain socket transport; owns the descriptor.
+std::unique_ptr<Transport> MakeSocketTransport(UniqueFd fd);
+
+struct ConnectionLimits {
+  size_t max_line = 65536;                               // bytes, without CRLF
+  std::chrono::seconds idle_timeout{30 * 60};            // waiting for a command
+  std::chrono::seconds io_timeout{5 * 60};               // mid-command reads, writes
+};
+
+class Connection {
+ public:
+  Connection(std::unique_ptr<Transport> transport, ConnectionLimits limits);
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // Next line without CR LF (a bare LF also ends a line; `*bare_lf` tells the
+  // caller, for protocols that must reject it). kTooBig for an overlong line,
+  // after discarding it through its end. kTimeout after the idle timeout.
+  Result<std::string> ReadLine(bool* bare_lf = nullptr);
+  // Exactly `size` bytes (an IMAP literal, an LMTP chunk).
+  Status ReadExact(size_t size, std::string* into);
+  // Up to `max` bytes that are already buffered or arrive next.
+  Result<size_t> ReadSome(std::span<char> into);
+
+  void Write(std::string_view data);
+  Status Flush();
+
+  // Bytes received but not yet consumed (pipelined input).
+  bool HasBufferedInput() const;
+  // Replaces the transport with `wrap(old)`; refuses (kInvalid) when clear-text
+  // input is already buffered, which would let an attacker inject commands into
+  // the protected session (CVE-2011-0411).
+  Status PushTransport(
+      const std::function<Result<std::unique_ptr<Transport>>(std::unique_ptr<Transport>)>& wrap);
+
+  void set_limits(ConnectionLimits limits);
+  const ConnectionLimits& limits() const;
+  Transport& transport();
+  // Empty while the connection is healthy; "EOF", "timeout", "write: ..." after.
+  const std::string& DisconnectReason() const;
+  // Total bytes in and out, for the log line at logout.
+  uint64_t bytes_in() const;
+  uint64_t bytes_out() const;
+
+ private:
+  // Implementation details are the net helper's; see connection.cc.
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace satrap::net
