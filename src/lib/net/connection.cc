@@ -1,0 +1,236 @@
+// Connection: the input buffer with its line scanner, the queued output, the
+// sticky error and the counters. See connection.h for the contract.
+#include "net/connection.h"
+
+#include <algorithm>
+#include <cstring>
+#include <vector>
+
+#include "base/check.h"
+
+namespace satrap::net {
+namespace {
+
+constexpr size_t kReadChunk = 16 * 1024;
+// Output pieces at least this big get their own buffer (and their own iovec)
+// instead of being copied onto the end of the previous one.
+constexpr size_t kSeparatePiece = 8 * 1024;
+constexpr size_t kCoalesceLimit = 16 * 1024;
+
+}  // namespace
+
+struct Connection::Impl {
+  std::unique_ptr<Transport> transport;
+  ConnectionLimits limits;
+  int fd = -1;
+
+  std::string in;     // bytes read; the unread ones are in[in_pos, end)
+  size_t in_pos = 0;
+  std::vector<std::string> out;  // queued output pieces
+  size_t out_bytes = 0;
+
+  Status read_status;   // set by EOF or a read failure: stops reads only
+  Status write_status;  // set by a write failure: stops everything
+  std::string reason;
+  uint64_t bytes_in = 0;
+  uint64_t bytes_out = 0;
+
+  size_t Unread() const { return in.size() - in_pos; }
+
+  void Consume(size_t n) {
+    in_pos += n;
+    if (in_pos == in.size()) {
+      in.clear();
+      in_pos = 0;
+    }
+  }
+
+  // The error every read returns from now on (OK if reads may go on).
+  const Status& ReadError() const { return write_status.ok() ? read_status : write_status; }
+
+  void Remember(const Status& status) {
+    if (!reason.empty()) return;
+    if (status.Is(Code::kClosed) || status.Is(Code::kTimeout)) {
+      reason = status.message();
+    } else {
+      reason = status.ToString();
+    }
+  }
+
+  Status FailWrite(Status status) {
+    write_status = status;
+    Remember(status);
+    return status;
+  }
+
+  Status FailRead(Status status) {
+    read_status = status;
+    Remember(status);
+    return status;
+  }
+
+  Status Flush() {
+    if (!write_status.ok()) return write_status;
+    if (out.empty()) return Status::Ok();
+    if (transport == nullptr) return FailWrite(Status::Closed("no transport"));
+    std::vector<std::string_view> views(out.begin(), out.end());
+    Status status = transport->WriteV(views, Clock::now() + limits.io_timeout);
+    if (!status.ok()) return FailWrite(status.Is(Code::kTimeout) ? Status::Timeout("write timeout")
+                                                                  : status);
+    bytes_out += out_bytes;
+    out.clear();
+    out_bytes = 0;
+    return Status::Ok();
+  }
+
+  // Appends the next bytes from the transport to `in`, waiting until
+  // `deadline`. Flushes first: the peer may be waiting for our reply before it
+  // sends anything.
+  Status Fill(Deadline deadline) {
+    SATRAP_RETURN_IF_ERROR(ReadError());
+    SATRAP_RETURN_IF_ERROR(Flush());
+    if (transport == nullptr) return FailRead(Status::Closed("no transport"));
+    if (in_pos > 0) {
+      in.erase(0, in_pos);
+      in_pos = 0;
+    }
+    size_t old_size = in.size();
+    in.resize(old_size + kReadChunk);
+    Result<size_t> n = transport->Read(std::span<char>(in.data() + old_size, kReadChunk), deadline);
+    in.resize(old_size + (n.ok() ? *n : 0));
+    if (!n.ok()) return FailRead(n.status());
+    if (*n == 0) return FailRead(Status::Closed("EOF"));
+    bytes_in += *n;
+    return Status::Ok();
+  }
+};
+
+Connection::Connection(std::unique_ptr<Transport> transport, ConnectionLimits limits)
+    : impl_(std::make_unique<Impl>()) {
+  CHECK(transport != nullptr);
+  impl_->fd = transport->fd();
+  impl_->transport = std::move(transport);
+  impl_->limits = limits;
+}
+
+Connection::~Connection() = default;
+
+Result<std::string> Connection::ReadLine(bool* bare_lf) {
+  Impl& c = *impl_;
+  SATRAP_RETURN_IF_ERROR(c.ReadError());
+  size_t scanned = 0;       // unread bytes already known to hold no LF
+  bool discarding = false;  // the line is too long; drop it through its LF
+  for (;;) {
+    const char* start = c.in.data() + c.in_pos;
+    const void* lf = std::memchr(start + scanned, '\n', c.Unread() - scanned);
+    if (lf != nullptr) {
+      size_t end = static_cast<const char*>(lf) - start;
+      bool crlf = end > 0 && start[end - 1] == '\r';
+      size_t length = crlf ? end - 1 : end;
+      if (discarding || length > c.limits.max_line) {
+        c.Consume(end + 1);
+        return Status::TooBig("line longer than " + std::to_string(c.limits.max_line) + " bytes");
+      }
+      std::string line(start, length);
+      c.Consume(end + 1);
+      if (bare_lf != nullptr) *bare_lf = !crlf;
+      return line;
+    }
+    scanned = c.Unread();
+    // A CR at the very end may be the first half of the CRLF, not content.
+    size_t content = scanned;
+    if (content > 0 && start[content - 1] == '\r') --content;
+    if (content > c.limits.max_line) {
+      // Drop what we have rather than buffer an unbounded line; its CR, if
+      // any, no longer matters.
+      discarding = true;
+      c.Consume(scanned);
+      scanned = 0;
+    }
+    bool started = discarding || c.Unread() > 0;
+    auto wait = started ? c.limits.io_timeout : c.limits.idle_timeout;
+    SATRAP_RETURN_IF_ERROR(c.Fill(Clock::now() + wait));
+  }
+}
+
+Status Connection::ReadExact(size_t size, std::string* into) {
+  Impl& c = *impl_;
+  into->clear();
+  SATRAP_RETURN_IF_ERROR(c.ReadError());
+  into->reserve(std::min<size_t>(size, 1 << 20));
+  while (into->size() < size) {
+    if (c.Unread() == 0) {
+      SATRAP_RETURN_IF_ERROR(c.Fill(Clock::now() + c.limits.io_timeout));
+    }
+    size_t take = std::min(size - into->size(), c.Unread());
+    into->append(c.in, c.in_pos, take);
+    c.Consume(take);
+  }
+  return Status::Ok();
+}
+
+Result<size_t> Connection::ReadSome(std::span<char> into) {
+  Impl& c = *impl_;
+  SATRAP_RETURN_IF_ERROR(c.ReadError());
+  if (into.empty()) return size_t{0};
+  if (c.Unread() == 0) {
+    SATRAP_RETURN_IF_ERROR(c.Fill(Clock::now() + c.limits.io_timeout));
+  }
+  size_t take = std::min(into.size(), c.Unread());
+  std::memcpy(into.data(), c.in.data() + c.in_pos, take);
+  c.Consume(take);
+  return take;
+}
+
+void Connection::Write(std::string_view data) {
+  Impl& c = *impl_;
+  if (!c.write_status.ok() || data.empty()) return;
+  if (data.size() >= kSeparatePiece || c.out.empty() ||
+      c.out.back().size() + data.size() > kCoalesceLimit) {
+    c.out.emplace_back(data);
+  } else {
+    c.out.back().append(data);
+  }
+  c.out_bytes += data.size();
+  // The error, if any, is sticky and the caller's next Flush() reports it.
+  if (c.out_bytes > kMaxPendingOutput) (void)c.Flush();
+}
+
+Status Connection::Flush() { return impl_->Flush(); }
+
+bool Connection::HasBufferedInput() const {
+  return impl_->Unread() > 0 || (impl_->transport != nullptr && impl_->transport->HasPending());
+}
+
+Status Connection::PushTransport(
+    const std::function<Result<std::unique_ptr<Transport>>(std::unique_ptr<Transport>)>& wrap) {
+  Impl& c = *impl_;
+  SATRAP_RETURN_IF_ERROR(c.ReadError());
+  if (HasBufferedInput()) {
+    return Status::Invalid("input pipelined before the transport change (CVE-2011-0411)");
+  }
+  SATRAP_RETURN_IF_ERROR(c.Flush());
+  Result<std::unique_ptr<Transport>> wrapped = wrap(std::move(c.transport));
+  if (!wrapped.ok()) return c.FailWrite(wrapped.status());
+  c.transport = std::move(*wrapped);
+  CHECK(c.transport != nullptr);
+  return Status::Ok();
+}
+
+void Connection::set_limits(ConnectionLimits limits) { impl_->limits = limits; }
+const ConnectionLimits& Connection::limits() const { return impl_->limits; }
+
+Transport& Connection::transport() {
+  CHECK(impl_->transport != nullptr) << "connection has no transport: " << impl_->reason;
+  return *impl_->transport;
+}
+
+int Connection::fd() const { return impl_->fd; }
+const std::string& Connection::DisconnectReason() const { return impl_->reason; }
+const Status& Connection::status() const {
+  return impl_->write_status.ok() ? impl_->read_status : impl_->write_status;
+}
+uint64_t Connection::bytes_in() const { return impl_->bytes_in; }
+uint64_t Connection::bytes_out() const { return impl_->bytes_out; }
+
+}  // namespace satrap::net
