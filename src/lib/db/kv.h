@@ -18,6 +18,35 @@
 // Locking rule for callers (mailbox/): never start a transaction while holding
 // a mailbox index lock that another process might hold while waiting for this
 // database; take the database step first or after, not around.
+//
+// Inside a transaction, do every read and write of that unit of work through
+// the same Transaction: an autocommitted (nullptr) write issued while your own
+// transaction or a transactional cursor holds a lock on the same page waits on
+// yourself until the lock timeout (kTempFail), because BDB sees two lockers.
+// ForEachWithPrefix() without a transaction holds no lock while `visit` runs.
+//
+// Locks are page locks (BTREE): two transactions touching different keys of
+// the same leaf page serialise. Keep write transactions short.
+//
+// Processes: every process joins the same shared regions (`__db.*` files).
+// A process killed in the middle of a transaction leaves its locks behind;
+// FailCheck() (run by Open() and by RunTransaction() before each retry) finds
+// dead processes through their pid, aborts their transactions and frees their
+// locks, so the others carry on. A process killed *inside* the library while
+// it held a region mutex makes the environment need recovery: every call then
+// fails with kTempFail naming `ctl_cyrusdb -r`, and the service must restart.
+// A waiting lock gives up after `lock_timeout_ms` with kTempFail, so a stuck
+// lock defers a delivery instead of hanging it.
+//
+// fork(): an Environment (and its Databases and Transactions) belongs to the
+// process that opened it. A child must not use it, commit or abort through
+// it: open a fresh Environment in the child (or exec). Destroying an
+// inherited Environment in the child is safe: it is detected by pid and the
+// handles are dropped without touching the shared regions.
+//
+// Environment creation: the first Open() of a brand-new folder creates the
+// regions; two processes must not create the same new environment at the
+// same instant. `ctl_cyrusdb -r` at START creates it before any service runs.
 #pragma once
 
 #include <functional>
@@ -34,6 +63,13 @@ struct EnvironmentOptions {
   bool durable = true;    // false: commits don't wait for the log to hit disk
   size_t cache_bytes = 8 * 1024 * 1024;
   int file_mode = 0600;
+  // How long a transaction waits for a lock before it gets kTempFail.
+  int lock_timeout_ms = 10000;
+};
+
+enum class RecoveryMode {
+  kNormal,        // replay the log from the last checkpoint (ctl_cyrusdb -r)
+  kCatastrophic,  // replay every log file present (restoring a backup copy)
 };
 
 class Database;
@@ -49,18 +85,32 @@ class Environment {
   // Runs normal recovery on `dir`. Only safe when no other process has the
   // environment open (START, before services listen): that is what
   // `ctl_cyrusdb -r` does.
-  static Status Recover(const std::string& dir);
+  // Creates `dir` and an empty environment if missing. kTempFail if recovery
+  // itself fails (the log is damaged: restore db.backup1).
+  static Status Recover(const std::string& dir, RecoveryMode mode = RecoveryMode::kNormal);
 
   virtual ~Environment() = default;
 
-  // Opens (creating if needed) the named database in this environment.
-  // The Database borrows the Environment, which must outlive it.
+  // Opens (creating if needed) the named database in this environment: a
+  // plain file name ("mailboxes.db"), kInvalid for "", "." , ".." or a '/'.
+  // The Database borrows the Environment, which must outlive it, as must
+  // every Transaction from Begin().
   virtual Result<std::unique_ptr<Database>> OpenDatabase(const std::string& name) = 0;
   virtual Result<std::unique_ptr<Transaction>> Begin() = 0;
 
   // ctl_cyrusdb -c: checkpoint, then remove log files no longer needed.
   virtual Status Checkpoint() = 0;
   virtual Status RemoveUnusedLogs() = 0;
+  // Hot backup into `target_dir` (created; emptied first if it exists): the
+  // database files, then the log files, then catastrophic recovery on the
+  // copy, so that `target_dir` is a self-contained environment Open() can use
+  // (or that replaces `dir` after a disaster). Safe while other processes
+  // write. `target_dir` must not be inside dir().
+  virtual Status Backup(const std::string& target_dir) = 0;
+  // Aborts the transactions and frees the locks of processes that died
+  // without closing the environment. kTempFail (needs recovery) if one died
+  // inside the library.
+  virtual Status FailCheck() = 0;
   virtual const std::string& dir() const = 0;
 };
 
@@ -90,8 +140,11 @@ class Database {
   virtual const std::string& name() const = 0;
 };
 
-// Runs `body` in a fresh transaction and commits it; retries on deadlock
-// (kTempFail) up to `attempts` times. `body` must be safe to run again.
+// Runs `body` in a fresh transaction and commits it; retries on deadlock or
+// lock timeout (kTempFail from body, Begin or Commit) up to `attempts` times,
+// with a short randomised pause and a FailCheck() in between. `body` must be
+// safe to run again (no side effects outside the transaction, or idempotent
+// ones). Any other error from `body` aborts and is returned as is.
 Status RunTransaction(Environment& env, const std::function<Status(Transaction&)>& body,
                       int attempts = 16);
 

@@ -1,0 +1,99 @@
+// Berkeley DB 5.3 implementation of kv.h: shared between bdb_environment.cc
+// and bdb_database.cc, never included outside src/lib/db.
+//
+// Lifetime: BdbEnvironment counts the Databases and Transactions it handed
+// out and CHECKs at destruction that none is left, because closing a DB_ENV
+// under open DB or DB_TXN handles corrupts BDB's per-process state.
+#pragma once
+
+#include <db.h>
+#include <sys/types.h>
+
+#include <string>
+#include <string_view>
+
+#include "base/status.h"
+#include "db/kv.h"
+
+namespace satrap::db::internal {
+
+// Maps a BDB return code to a Status: DB_NOTFOUND -> kNotFound,
+// DB_KEYEXIST -> kExists, DB_LOCK_DEADLOCK / DB_LOCK_NOTGRANTED -> kTempFail,
+// DB_RUNRECOVERY -> kTempFail naming `ctl_cyrusdb -r`, corruption -> kCorrupt,
+// errno values -> Status::FromErrno, anything else -> kIoError.
+// `what` says what failed ("put mailboxes.db").
+Status FromDbError(int ret, std::string_view what);
+
+class BdbEnvironment final : public Environment {
+ public:
+  BdbEnvironment(DB_ENV* env, std::string dir, int file_mode);
+  ~BdbEnvironment() override;
+
+  Result<std::unique_ptr<Database>> OpenDatabase(const std::string& name) override;
+  Result<std::unique_ptr<Transaction>> Begin() override;
+  Status Checkpoint() override;
+  Status RemoveUnusedLogs() override;
+  Status Backup(const std::string& target_dir) override;
+  Status FailCheck() override;
+  const std::string& dir() const override { return dir_; }
+
+  DB_ENV* handle() { return env_; }
+  // False in a child after fork(): the handles must then be left alone.
+  bool OwnedByThisProcess() const;
+  void AddHandle() { ++open_handles_; }
+  void DropHandle() { --open_handles_; }
+
+ private:
+  DB_ENV* env_;
+  std::string dir_;
+  int file_mode_;
+  pid_t owner_pid_;
+  int open_handles_ = 0;
+};
+
+class BdbTransaction final : public Transaction {
+ public:
+  BdbTransaction(BdbEnvironment* env, DB_TXN* txn);
+  ~BdbTransaction() override;
+  Status Commit() override;
+  void Abort() override;
+
+  // The live DB_TXN; CHECKs that the transaction is neither committed nor
+  // aborted, since using a finished DB_TXN is a use-after-free inside BDB.
+  DB_TXN* handle();
+
+ private:
+  BdbEnvironment* env_;
+  DB_TXN* txn_;  // nullptr once committed or aborted
+};
+
+class BdbDatabase final : public Database {
+ public:
+  BdbDatabase(BdbEnvironment* env, DB* db, std::string name);
+  ~BdbDatabase() override;
+
+  Result<std::string> Get(Transaction* txn, std::string_view key) override;
+  Status Put(Transaction* txn, std::string_view key, std::string_view value) override;
+  Status Insert(Transaction* txn, std::string_view key, std::string_view value) override;
+  Status Delete(Transaction* txn, std::string_view key) override;
+  Status ForEachWithPrefix(
+      Transaction* txn, std::string_view prefix,
+      const std::function<bool(std::string_view key, std::string_view value)>& visit) override;
+  const std::string& name() const override { return name_; }
+
+ private:
+  Status Write(Transaction* txn, std::string_view key, std::string_view value,
+               uint32_t flags, const char* verb);
+  Status ScanInTransaction(
+      DB_TXN* txn, std::string_view prefix,
+      const std::function<bool(std::string_view, std::string_view)>& visit);
+  Status ScanInBatches(std::string_view prefix,
+                       const std::function<bool(std::string_view, std::string_view)>& visit);
+  std::string What(const char* verb) const { return std::string(verb) + " " + name_; }
+
+  BdbEnvironment* env_;
+  DB* db_;
+  std::string name_;
+};
+
+}  // namespace satrap::db::internal
