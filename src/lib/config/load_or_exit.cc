@@ -1,0 +1,29 @@
+// LoadOrExit: the start of every program's main().
+#include <sysexits.h>
+
+#include "config/imapd_config.h"
+#include "log/log.h"
+
+namespace satrap::config {
+
+Config LoadOrExit(const std::string& path) {
+  const std::string file = path.empty() ? std::string(kDefaultImapdConf) : path;
+  Result<Config> config = Config::Load(file);
+  if (!config.ok()) {
+    // The message already names the file (and the line, for a parse error).
+    log::Fatal(EX_CONFIG, "%s", config.status().message().c_str());
+  }
+  log::Options options = log::CurrentOptions();
+  options.prefix = config->GetString("syslog_prefix");
+  // syslog_facility was checked against the same names when the file was parsed.
+  int facility = log::FacilityFromName(config->GetString("syslog_facility"));
+  if (facility >= 0) options.facility = facility;
+  options.debug = options.debug || config->GetBool("debug");
+  log::Init(options);
+  for (const std::string& warning : config->warnings()) {
+    log::Warning("%s", warning.c_str());
+  }
+  return std::move(config).value();
+}
+
+}  // namespace satrap::config
