@@ -1,0 +1,154 @@
+#include "mailbox/index_format.h"
+
+#include <zlib.h>
+
+#include <cstring>
+
+namespace satrap::mailbox {
+
+void PutU16(char* at, uint16_t v) {
+  for (int i = 0; i < 2; ++i) at[i] = static_cast<char>((v >> (8 * i)) & 0xff);
+}
+void PutU32(char* at, uint32_t v) {
+  for (int i = 0; i < 4; ++i) at[i] = static_cast<char>((v >> (8 * i)) & 0xff);
+}
+void PutU64(char* at, uint64_t v) {
+  for (int i = 0; i < 8; ++i) at[i] = static_cast<char>((v >> (8 * i)) & 0xff);
+}
+uint16_t GetU16(const char* at) {
+  return static_cast<uint16_t>(static_cast<uint8_t>(at[0]) | (static_cast<uint8_t>(at[1]) << 8));
+}
+uint32_t GetU32(const char* at) {
+  uint32_t v = 0;
+  for (int i = 3; i >= 0; --i) v = (v << 8) | static_cast<uint8_t>(at[i]);
+  return v;
+}
+uint64_t GetU64(const char* at) {
+  uint64_t v = 0;
+  for (int i = 7; i >= 0; --i) v = (v << 8) | static_cast<uint8_t>(at[i]);
+  return v;
+}
+
+uint32_t Crc32(std::string_view bytes, uint32_t previous) {
+  return static_cast<uint32_t>(crc32(previous, reinterpret_cast<const Bytef*>(bytes.data()),
+                                     static_cast<uInt>(bytes.size())));
+}
+
+void IndexRecord::SetKeyword(int n, bool on) {
+  uint32_t bit = 1u << (n % 32);
+  if (on) {
+    keywords[n / 32] |= bit;
+  } else {
+    keywords[n / 32] &= ~bit;
+  }
+}
+
+std::string EncodeIndexHeader(const IndexHeader& h) {
+  std::string out(kIndexHeaderSize, '\0');
+  char* p = out.data();
+  std::memcpy(p, kIndexMagic.data(), kIndexMagic.size());
+  PutU32(p + 8, kIndexVersion);
+  PutU32(p + 12, kIndexHeaderSize);
+  PutU32(p + 16, kIndexRecordSize);
+  PutU32(p + 20, h.options);
+  PutU64(p + 24, h.generation);
+  PutU32(p + 32, h.uidvalidity);
+  PutU32(p + 36, h.uidnext);
+  PutU64(p + 40, h.highestmodseq);
+  PutU32(p + 48, h.num_records);
+  PutU32(p + 52, h.exists);
+  PutU64(p + 56, h.quota_used);
+  PutU32(p + 64, h.recent_uid);
+  PutU32(p + 68, h.keywords_generation);
+  PutU64(p + 72, static_cast<uint64_t>(h.last_append_date));
+  PutU32(p + 80, h.deleted);
+  PutU32(p + 84, h.expunged);
+  PutU32(p + 124, Crc32(std::string_view(out).substr(0, 124)));
+  return out;
+}
+
+Result<IndexHeader> DecodeIndexHeader(std::string_view bytes) {
+  if (bytes.size() < kIndexHeaderSize) return Status::Corrupt("cyrus.index: short header");
+  const char* p = bytes.data();
+  if (bytes.substr(0, kIndexMagic.size()) != kIndexMagic) {
+    return Status::Corrupt("cyrus.index: bad magic");
+  }
+  if (GetU32(p + 124) != Crc32(bytes.substr(0, 124))) {
+    return Status::Corrupt("cyrus.index: header checksum mismatch");
+  }
+  if (GetU32(p + 8) != kIndexVersion) return Status::Corrupt("cyrus.index: unknown version");
+  if (GetU32(p + 12) != kIndexHeaderSize || GetU32(p + 16) != kIndexRecordSize) {
+    return Status::Corrupt("cyrus.index: unexpected header or record size");
+  }
+  IndexHeader h;
+  h.options = GetU32(p + 20);
+  h.generation = GetU64(p + 24);
+  h.uidvalidity = GetU32(p + 32);
+  h.uidnext = GetU32(p + 36);
+  h.highestmodseq = GetU64(p + 40);
+  h.num_records = GetU32(p + 48);
+  h.exists = GetU32(p + 52);
+  h.quota_used = GetU64(p + 56);
+  h.recent_uid = GetU32(p + 64);
+  h.keywords_generation = GetU32(p + 68);
+  h.last_append_date = static_cast<int64_t>(GetU64(p + 72));
+  h.deleted = GetU32(p + 80);
+  h.expunged = GetU32(p + 84);
+  if (h.exists + h.expunged != h.num_records || h.uidnext == 0) {
+    return Status::Corrupt("cyrus.index: inconsistent header counts");
+  }
+  return h;
+}
+
+std::string EncodeIndexRecord(const IndexRecord& r) {
+  std::string out(kIndexRecordSize, '\0');
+  char* p = out.data();
+  PutU32(p + 0, r.uid);
+  PutU32(p + 4, r.system_flags);
+  PutU64(p + 8, static_cast<uint64_t>(r.internal_date));
+  PutU64(p + 16, r.size);
+  PutU64(p + 24, r.modseq);
+  PutU64(p + 32, r.cache_offset);
+  PutU32(p + 40, r.cache_length);
+  PutU32(p + 44, r.header_size);
+  for (int i = 0; i < 4; ++i) PutU32(p + 48 + 4 * i, r.keywords[i]);
+  std::memcpy(p + 64, r.guid.data(), r.guid.size());
+  PutU16(p + 84, static_cast<uint16_t>(r.date_zone_minutes));
+  PutU32(p + 92, Crc32(std::string_view(out).substr(0, 92)));
+  return out;
+}
+
+Result<IndexRecord> DecodeIndexRecord(std::string_view bytes) {
+  if (bytes.size() < kIndexRecordSize) return Status::Corrupt("cyrus.index: short record");
+  const char* p = bytes.data();
+  if (GetU32(p + 92) != Crc32(bytes.substr(0, 92))) {
+    return Status::Corrupt("cyrus.index: record checksum mismatch");
+  }
+  IndexRecord r;
+  r.uid = GetU32(p + 0);
+  r.system_flags = GetU32(p + 4);
+  r.internal_date = static_cast<int64_t>(GetU64(p + 8));
+  r.size = GetU64(p + 16);
+  r.modseq = GetU64(p + 24);
+  r.cache_offset = GetU64(p + 32);
+  r.cache_length = GetU32(p + 40);
+  r.header_size = GetU32(p + 44);
+  for (int i = 0; i < 4; ++i) r.keywords[i] = GetU32(p + 48 + 4 * i);
+  std::memcpy(r.guid.data(), p + 64, r.guid.size());
+  r.date_zone_minutes = static_cast<int16_t>(GetU16(p + 84));
+  if (r.uid == 0) return Status::Corrupt("cyrus.index: record with uid 0");
+  return r;
+}
+
+std::string GuidToHex(const std::array<uint8_t, 20>& guid) {
+  static const char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(40);
+  for (uint8_t b : guid) {
+    out += kHex[b >> 4];
+    out += kHex[b & 15];
+  }
+  return out;
+}
+
+}  // namespace satrap::mailbox
