@@ -148,8 +148,7 @@ bool IsValidName(std::string_view name) {
 // Returns the line of the '}'.
 Result<int> ParseSection(Lexer* lexer, std::string_view name, int open_line,
                          std::vector<CyrusConfEntry>* section) {
-  // Entries of this section only: names repeat across sections (delprune in
-  // START and EVENTS), never within one.
+  // Where this block's entries start; a section may come in several blocks.
   size_t first = section->size();
   for (;;) {
     Token token;
@@ -171,7 +170,9 @@ Result<int> ParseSection(Lexer* lexer, std::string_view name, int open_line,
         return lexer->Error(token.line, "bad entry name '" + token.key +
                                             "' (letters, digits, '.', '-' and '_' only)");
       }
-      for (size_t i = first; i < section->size(); ++i) {
+      // Names repeat across sections (delprune in START and EVENTS), never
+      // within one.
+      for (size_t i = 0; i < section->size(); ++i) {
         if ((*section)[i].name == token.key) {
           return lexer->Error(
               token.line,

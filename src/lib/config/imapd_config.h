@@ -153,8 +153,8 @@ bool ParseDuration(std::string_view text, char bare_unit, int64_t* seconds);
 // For every program's main(): loads `path` (kDefaultImapdConf when empty),
 // re-initialises logging with the file's syslog_prefix and syslog_facility
 // (keeping ident, to_stderr and debug; `debug: yes` also turns debug on),
-// then logs each warning. On error it logs the message and exits with
-// EX_CONFIG.
+// then logs each warning. On error, or when configdirectory is not set, it
+// logs the message and exits with EX_CONFIG.
 Config LoadOrExit(const std::string& path);
 
 }  // namespace satrap::config

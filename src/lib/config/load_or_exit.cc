@@ -13,6 +13,10 @@ Config LoadOrExit(const std::string& path) {
     // The message already names the file (and the line, for a parse error).
     log::Fatal(EX_CONFIG, "%s", config.status().message().c_str());
   }
+  // Cyrus refuses to start without it, and every path default hangs off it.
+  if (config->GetString("configdirectory").empty()) {
+    log::Fatal(EX_CONFIG, "%s: configdirectory is not set; it is required", file.c_str());
+  }
   log::Options options = log::CurrentOptions();
   options.prefix = config->GetString("syslog_prefix");
   // syslog_facility was checked against the same names when the file was parsed.
