@@ -152,6 +152,7 @@ int Main(int argc, char** argv) {
   options.backlog = flags.backlog;
   options.spawn.self_dir = SelfDirectory();
   options.spawn.log_stderr = flags.debug;
+  if (flags.imapd_conf != config::kDefaultImapdConf) options.spawn.imapd_conf = flags.imapd_conf;
   ApplyImapdSettings(config, &options.spawn);
 
   Supervisor supervisor(std::move(options), std::move(table));

@@ -36,7 +36,7 @@ struct ExecPlan {
 
 bool IsContractVariable(const char* entry) {
   for (const char* name : {service::kEnvService, service::kEnvListenFds, service::kEnvLogStderr,
-                           service::kEnvGeneration}) {
+                           service::kEnvGeneration, service::kEnvImapdConf}) {
     size_t len = std::strlen(name);
     if (std::strncmp(entry, name, len) == 0 && entry[len] == '=') return true;
   }
@@ -47,6 +47,11 @@ ExecPlan MakePlan(const SpawnRequest& request, const SpawnEnvironment& env) {
   ExecPlan plan;
   plan.path = ResolveProgram(request.argv[0], env);
   plan.argv_storage = request.argv;
+  bool has_config_flag = false;
+  for (const std::string& arg : request.argv) has_config_flag = has_config_flag || arg == "-C";
+  if (!request.listen_fds.empty() && !env.imapd_conf.empty() && !has_config_flag) {
+    plan.argv_storage.insert(plan.argv_storage.begin() + 1, {"-C", env.imapd_conf});
+  }
   for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
     if (!IsContractVariable(*e)) plan.env_storage.emplace_back(*e);
   }
@@ -58,6 +63,9 @@ ExecPlan MakePlan(const SpawnRequest& request, const SpawnEnvironment& env) {
                                std::to_string(request.listen_fds.size()));
     plan.env_storage.push_back(std::string(service::kEnvGeneration) + "=" +
                                std::to_string(request.generation));
+  }
+  if (!env.imapd_conf.empty()) {
+    plan.env_storage.push_back(std::string(service::kEnvImapdConf) + "=" + env.imapd_conf);
   }
   if (env.log_stderr) plan.env_storage.push_back(std::string(service::kEnvLogStderr) + "=1");
   for (auto& s : plan.argv_storage) plan.argv.push_back(s.data());

@@ -23,10 +23,13 @@ struct SpawnEnvironment {
   std::string serverbin;  // imapd.conf serverbin; empty: beside cyrmaster
   std::string self_dir;   // the directory of /proc/self/exe
   bool log_stderr = false;  // -D: workers copy their logs to stderr too
+  std::string imapd_conf;   // -C as given; empty when the default is used
 };
 
 struct SpawnRequest {
-  std::vector<std::string> argv;  // from cmd=; argv[0] is resolved by Spawn
+  // From cmd=; argv[0] is resolved by Spawn. For workers, "-C <imapd.conf>"
+  // is inserted after argv[0] when the master has one and cmd= has none.
+  std::vector<std::string> argv;
   std::string service_name;       // CYRUS_SERVICE; empty for START jobs
   int status_fd = -1;             // becomes fd 3 (workers only)
   std::vector<int> listen_fds;    // become 4, 5, ... (workers only)

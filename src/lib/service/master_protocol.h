@@ -16,6 +16,11 @@
 //   SATRAP_LISTEN_FDS    number of listening descriptors from kListenFd on
 //   SATRAP_LOG_STDERR    "1" when cyrmaster runs with -D: copy logs to stderr
 //   SATRAP_GENERATION    the generation of the service entry the worker serves
+//   SATRAP_IMAPD_CONF    the imapd.conf cyrmaster was given with -C (every child
+//                        gets it; a program without its own -C reads that file)
+//
+// Workers also get "-C <file>" inserted after argv[0] when cyrmaster was
+// started with -C and the cmd= does not say -C itself.
 //
 // Status messages are fixed-size records smaller than PIPE_BUF, so writes of
 // many workers to the same pipe never interleave.
@@ -41,6 +46,7 @@ inline constexpr const char* kEnvService = "CYRUS_SERVICE";
 inline constexpr const char* kEnvListenFds = "SATRAP_LISTEN_FDS";
 inline constexpr const char* kEnvLogStderr = "SATRAP_LOG_STDERR";
 inline constexpr const char* kEnvGeneration = "SATRAP_GENERATION";
+inline constexpr const char* kEnvImapdConf = "SATRAP_IMAPD_CONF";
 
 // What a worker tells the master (values as Cyrus's MASTER_SERVICE_*).
 enum class WorkerNotice : int32_t {

@@ -145,6 +145,9 @@ int Main(int argc, char** argv, const ServerSpec& spec) {
                spec.name.c_str());
   }
   if (!spec.serve && !spec.serve_datagram) PANIC() << spec.name << ": ServerSpec without serve";
+  if (flags.imapd_conf.empty()) {
+    if (const char* env = std::getenv(kEnvImapdConf)) flags.imapd_conf = env;
+  }
   ctx.config = config::LoadOrExit(flags.imapd_conf);
 
   WorkerOptions options;

@@ -51,11 +51,13 @@ class Worker {
   }
 
   void Run() {
-    bool first = true;
     while (ctx_.uses < ctx_.max_use) {
-      // The master counted us ready when it forked us; say so only on return.
-      if (!first && !Notify(WorkerNotice::kAvailable)) return;
-      first = false;
+      // The master counted us ready when it forked us; say so again only
+      // after a connection made us unavailable.
+      if (busy_) {
+        if (!Notify(WorkerNotice::kAvailable)) return;
+        busy_ = false;
+      }
       int fd = WaitForWork();
       if (fd < 0) return;
       if (spec_.serve_datagram && IsDatagram(fd)) {
@@ -127,6 +129,7 @@ class Worker {
       log::Error("accept: %s", std::strerror(errno));
       return false;
     }
+    busy_ = true;
     if (!Notify(WorkerNotice::kUnavailable)) {
       ::close(fd);
       return false;
@@ -149,6 +152,7 @@ class Worker {
   }
 
   void ServeDatagram(int fd) {
+    busy_ = true;
     if (!Notify(WorkerNotice::kUnavailable)) return;
     ++ctx_.uses;
     spec_.serve_datagram(ctx_, fd);
@@ -158,6 +162,7 @@ class Worker {
   const WorkerOptions& options_;
   Context& ctx_;
   sigset_t wait_mask_;
+  bool busy_ = false;  // told the master "unavailable" since the last "available"
 };
 
 }  // namespace
