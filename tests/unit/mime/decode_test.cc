@@ -1,0 +1,157 @@
+#include "mime/decode.h"
+
+#include <gtest/gtest.h>
+
+#include "mime/charset.h"
+#include "mime/parser.h"
+#include "mime/search_text.h"
+#include "test_util.h"
+
+namespace satrap::mime {
+namespace {
+
+using testing::Crlf;
+
+// RFC 4648 §10 test vectors, plus the tolerance mail needs.
+TEST(Decode, Base64) {
+  struct Case {
+    const char* in;
+    const char* want;
+  } cases[] = {
+      {"", ""},         {"Zg==", "f"},          {"Zm8=", "fo"},      {"Zm9v", "foo"},
+      {"Zm9vYg==", "foob"}, {"Zm9vYmE=", "fooba"}, {"Zm9vYmFy", "foobar"},
+      {"Zm9v\r\nYmFy\r\n", "foobar"},            // line breaks
+      {"Zm9v YmFy!*", "foobar"},                 // junk skipped
+      {"Zg==Zm8=", "ffo"},                       // concatenated chunks
+      {"Zm9vY", "foo"},                          // a lone trailing sextet is dropped
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.in);
+    EXPECT_EQ(DecodeBase64(c.in), c.want);
+  }
+}
+
+// RFC 2045 §6.7.
+TEST(Decode, QuotedPrintable) {
+  struct Case {
+    const char* in;
+    const char* want;
+  } cases[] = {
+      {"caf=E9", "caf\xe9"},
+      {"caf=e9", "caf\xe9"},                  // lower-case hex tolerated
+      {"soft=\r\nbreak", "softbreak"},
+      {"soft= \t\r\nbreak", "softbreak"},     // blanks after '=' tolerated
+      {"bare=\nlf", "barelf"},
+      {"trailing   \r\nspace", "trailing\r\nspace"},
+      {"a=3Db", "a=b"},
+      {"broken=ZZ", "broken=ZZ"},
+      {"end=", "end"},
+      {"end=4", "end=4"},
+      {"in  side", "in  side"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.in);
+    EXPECT_EQ(DecodeQuotedPrintable(c.in), c.want);
+  }
+  EXPECT_EQ(DecodeQEncoding("a_b=5F=3f"), "a b_?");
+  EXPECT_EQ(DecodeTransferEncoding("Zm9v", "BASE64"), "foo");
+  EXPECT_EQ(DecodeTransferEncoding("Zm9v", "8bit"), "Zm9v");
+}
+
+// RFC 2047 §8 examples, and the charsets of the brief.
+TEST(Decode, EncodedWords) {
+  struct Case {
+    const char* in;
+    const char* want;
+  } cases[] = {
+      {"=?ISO-8859-1?Q?a?=", "a"},
+      {"=?ISO-8859-1?Q?a?= b", "a b"},
+      {"=?ISO-8859-1?Q?a?= =?ISO-8859-1?Q?b?=", "ab"},
+      {"=?ISO-8859-1?Q?a?=  \r\n  =?ISO-8859-1?Q?b?=", "ab"},
+      {"=?ISO-8859-1?Q?a_b?=", "a b"},
+      {"=?ISO-8859-1?Q?a?= =?ISO-8859-2?Q?_b?=", "a b"},
+      {"=?ISO-8859-1?Q?Keld_J=F8rn_Simonsen?=", "Keld J\xc3\xb8rn Simonsen"},
+      {"=?US-ASCII?Q?Keith_Moore?=", "Keith Moore"},
+      {"=?utf-8?b?w6TDtsO8?=", "\xc3\xa4\xc3\xb6\xc3\xbc"},
+      {"=?KOI8-R?B?8NLJ18XU?=", "\xd0\x9f\xd1\x80\xd0\xb8\xd0\xb2\xd0\xb5\xd1\x82"},  // Привет
+      {"=?utf-8*en?Q?hi?=", "hi"},  // RFC 2231 §5 language
+      // A UTF-8 character split between two words (bad, but common).
+      {"=?UTF-8?B?ww==?= =?UTF-8?B?pA==?=", "\xc3\xa4"},
+      {"=?UTF-8?Q?=C3?= =?UTF-8?Q?=A4?=", "\xc3\xa4"},
+      // Broken words stay as written.
+      {"=?utf-8?X?abc?=", "=?utf-8?X?abc?="},
+      {"=?utf-8?Q?unterminated", "=?utf-8?Q?unterminated"},
+      {"=??Q?x?=", "=??Q?x?="},
+      {"=?x-unknown-charset?Q?abc?=", "abc"},
+      {"plain text", "plain text"},
+      {"caf\xe9 latin1 raw", "caf\xc3\xa9 latin1 raw"},
+      {"already utf-8: \xc3\xa9", "already utf-8: \xc3\xa9"},
+      {"x=?utf-8?q?y?=z", "xyz"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.in);
+    EXPECT_EQ(DecodeEncodedWords(c.in), c.want);
+  }
+  EXPECT_EQ(DecodeHeaderValue(" =?utf-8?q?a?=\r\n =?utf-8?q?b?="), "ab");
+}
+
+TEST(Charset, ConvertAndValidate) {
+  EXPECT_EQ(ConvertToUtf8("caf\xe9", "iso-8859-1"), "caf\xc3\xa9");
+  EXPECT_EQ(ConvertToUtf8("caf\xe9", "LATIN1"), "caf\xc3\xa9");
+  EXPECT_EQ(ConvertToUtf8("\x80", "windows-1252"), "\xe2\x82\xac");
+  EXPECT_EQ(ConvertToUtf8("+AOk-", "utf-7"), "\xc3\xa9");
+  EXPECT_EQ(ConvertToUtf8("bad \xff utf8", "utf-8"), "bad \xef\xbf\xbd utf8");
+  EXPECT_EQ(ConvertToUtf8("\xc3\xa9", "us-ascii"), "\xc3\xa9");   // mislabelled UTF-8
+  EXPECT_EQ(ConvertToUtf8("\xe9", "us-ascii"), "\xc3\xa9");       // mislabelled latin-1
+  EXPECT_EQ(ConvertToUtf8("x\xe9", "no-such-charset"), "x\xc3\xa9");
+  EXPECT_TRUE(IsValidUtf8("\xf0\x9f\x98\x80"));
+  EXPECT_FALSE(IsValidUtf8("\xc0\x80"));          // overlong
+  EXPECT_FALSE(IsValidUtf8("\xed\xa0\x80"));      // surrogate
+  EXPECT_FALSE(IsValidUtf8("\xf4\x90\x80\x80"));  // above U+10FFFF
+  EXPECT_FALSE(IsValidUtf8("\xe2\x82"));          // truncated
+}
+
+TEST(Charset, FoldForSearch) {
+  EXPECT_EQ(FoldForSearch("Hello WORLD"), "hello world");
+  EXPECT_EQ(FoldForSearch("STRASSE Straße"), "strasse strasse");
+  EXPECT_EQ(FoldForSearch("\xd0\x9f\xd0\xa0\xd0\x98"), "\xd0\xbf\xd1\x80\xd0\xb8");  // ПРИ → при
+  EXPECT_EQ(FoldForSearch("\xce\xa3"), "\xcf\x83");  // Σ → σ
+  EXPECT_EQ(FoldForSearch("a\xff"), "a\xef\xbf\xbd");
+  std::string big(3 << 20, 'A');
+  EXPECT_EQ(FoldForSearch(big), std::string(3 << 20, 'a'));
+}
+
+TEST(SearchText, DecodedBodiesAndNestedMessages) {
+  std::string raw = Crlf(
+      "Subject: =?utf-8?q?Caf=C3=A9?=\n"
+      "Content-Type: multipart/mixed; boundary=x\n\n"
+      "--x\n"
+      "Content-Type: text/plain; charset=iso-8859-1\n"
+      "Content-Transfer-Encoding: quoted-printable\n\n"
+      "Gr=FC=DFe\n"
+      "--x\n"
+      "Content-Type: text/html; charset=utf-8\n"
+      "Content-Transfer-Encoding: base64\n\n"
+      "PGI+SGk8L2I+\n"
+      "--x\n"
+      "Content-Type: image/png\n"
+      "Content-Transfer-Encoding: base64\n\n"
+      "aGlkZGVu\n"
+      "--x\n"
+      "Content-Type: message/rfc822\n\n"
+      "Subject: =?KOI8-R?B?8NLJ18XU?=\n\n"
+      "inner\n"
+      "--x--\n");
+  Part root = ParseMessage(raw);
+  std::string text = ExtractSearchableText(raw, root);
+  EXPECT_NE(text.find("Gr\xc3\xbc\xc3\x9f" "e"), std::string::npos) << text;
+  EXPECT_NE(text.find("<b>Hi</b>"), std::string::npos) << text;
+  EXPECT_EQ(text.find("hidden"), std::string::npos) << text;
+  EXPECT_NE(text.find("Subject: \xd0\x9f\xd1\x80\xd0\xb8\xd0\xb2\xd0\xb5\xd1\x82"),
+            std::string::npos) << text;
+  EXPECT_NE(text.find("inner"), std::string::npos);
+  EXPECT_NE(FoldForSearch(text).find(FoldForSearch("GRÜSSE")), std::string::npos);
+}
+
+}  // namespace
+}  // namespace satrap::mime
