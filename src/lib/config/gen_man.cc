@@ -32,10 +32,14 @@ std::string Escape(std::string_view text) {
 
 const char* UnitName(char unit) {
   switch (unit) {
-    case 's': return "seconds";
-    case 'm': return "minutes";
-    case 'h': return "hours";
-    default: return "days";
+    case 's':
+      return "seconds";
+    case 'm':
+      return "minutes";
+    case 'h':
+      return "hours";
+    default:
+      return "days";
   }
 }
 

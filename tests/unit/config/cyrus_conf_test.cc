@@ -73,7 +73,7 @@ TEST(CyrusConf, Lexical) {
   };
   const Case cases[] = {
       {"START { a cmd=x }", "cmd", "x"},
-      {"start{a cmd=x}", "cmd", "x"},  // section names fold case; braces need no blanks
+      {"start{a cmd=x}", "cmd", "x"},        // section names fold case; braces need no blanks
       {"Start {\n a CMD=x\n}", "cmd", "x"},  // keys fold case
       {"START {\n a cmd=\"x  y\"\n}", "cmd", "x  y"},
       {"START {\n a cmd=\"\"\n}", "cmd", ""},
@@ -82,10 +82,10 @@ TEST(CyrusConf, Lexical) {
       {"START {\n a cmd=\"{}\"\n}", "cmd", "{}"},
       {"START {\n a cmd=\"x=y\"\n}", "cmd", "x=y"},
       {"START {\n a cmd=x=y\n}", "cmd", "x=y"},
-      {"START {\n a cmd='x'\n}", "cmd", "'x'"},  // only double quotes quote
+      {"START {\n a cmd='x'\n}", "cmd", "'x'"},              // only double quotes quote
       {"START {\n a cmd=\"C:\\dir\"\n}", "cmd", "C:\\dir"},  // no escapes
       {"START {\r\n a cmd=\"x\"\r\n}\r\n", "cmd", "x"},      // CRLF
-      {"START {\n a\n   cmd=x\n}", "cmd", "x"},  // an entry continues on the next line
+      {"START {\n a\n   cmd=x\n}", "cmd", "x"},              // an entry continues on the next line
       {"START {\n a cmd=x}", "cmd", "x"},
       {"START {\n a\tcmd=\"x\"\tlisten=y\n}", "listen", "y"},
   };
@@ -158,8 +158,9 @@ TEST(CyrusConf, MalformedFilesAreErrorsWithFileAndLine) {
        "cyrus.conf:4: duplicate entry 'a' in START (first on line 2)"},
       {"START {\n cmd=x\n}\n", "cyrus.conf:2: 'cmd=' before any entry name in START"},
       {"cmd=x\n", "cyrus.conf:1: 'cmd=' outside a section"},
-      {"recover cmd=x\n", "cyrus.conf:1: unknown section 'recover' (START, SERVICES, EVENTS "
-                          "or DAEMON)"},
+      {"recover cmd=x\n",
+       "cyrus.conf:1: unknown section 'recover' (START, SERVICES, EVENTS "
+       "or DAEMON)"},
       {"START {\n a cmd=x cmd=y\n}\n", "cyrus.conf:2: 'cmd' given twice for 'a'"},
       {"START {\n a cmd=x CMD=y\n}\n", "cyrus.conf:2: 'cmd' given twice for 'a'"},
       {"START {\n a cmd=\n}\n", "cyrus.conf:2: missing value after 'cmd='"},
@@ -188,10 +189,9 @@ TEST(CyrusConf, NulBytesAreErrors) {
   auto with_nul = [](std::string before, std::string after) {
     return before + std::string(1, '\0') + after;
   };
-  for (const std::string& text : {with_nul("START {\n a cmd=x", "y\n}\n"),
-                                  with_nul("START {\n a cmd=\"x", "y\"\n}\n"),
-                                  with_nul("START {\n a", "b cmd=x\n}\n"),
-                                  with_nul("START {\n", "\n}\n")}) {
+  for (const std::string& text :
+       {with_nul("START {\n a cmd=x", "y\n}\n"), with_nul("START {\n a cmd=\"x", "y\"\n}\n"),
+        with_nul("START {\n a", "b cmd=x\n}\n"), with_nul("START {\n", "\n}\n")}) {
     SCOPED_TRACE(text);
     EXPECT_EQ(ParseError(text), "cyrus.conf:2: NUL byte");
   }
@@ -202,8 +202,8 @@ TEST(CyrusConf, VeryLongValuesAndManyEntries) {
   CyrusConf conf = MustParse("SERVICES {\n s cmd=\"" + value + "\"\n}\n");
   EXPECT_EQ(Value(conf.services[0], "cmd").size(), value.size());
   std::string many = "SERVICES {\n";
-  for (int i = 0; i < 2000; ++i) many += " s" + std::to_string(i) + " cmd=x listen=" +
-                                         std::to_string(10000 + i) + "\n";
+  for (int i = 0; i < 2000; ++i)
+    many += " s" + std::to_string(i) + " cmd=x listen=" + std::to_string(10000 + i) + "\n";
   many += "}\n";
   EXPECT_EQ(MustParse(many).services.size(), 2000u);
 }
@@ -252,8 +252,8 @@ TEST(CyrusConf, ShippedSampleParses) {
   ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
   std::vector<std::string> services;
   for (const CyrusConfEntry& entry : loaded->services) services.push_back(entry.name);
-  EXPECT_EQ(services, (std::vector<std::string>{"imap", "imaps", "pop3", "pop3s", "lmtpunix",
-                                                "sieve"}));
+  EXPECT_EQ(services,
+            (std::vector<std::string>{"imap", "imaps", "pop3", "pop3s", "lmtpunix", "sieve"}));
   ASSERT_EQ(loaded->events.size(), 3u);
   EXPECT_EQ(Value(loaded->events[0], "period"), "30");
   EXPECT_EQ(Value(loaded->events[1], "at"), "0400");

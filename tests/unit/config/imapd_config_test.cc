@@ -70,7 +70,7 @@ TEST(ImapdConf, Syntax) {
   const Case cases[] = {
       {"servername: mail.example.com\n", "servername", "mail.example.com"},
       {"servername:mail.example.com", "servername", "mail.example.com"},  // no space, no final \n
-      {"   servername  :  mail  \n", "servername", "mail"},            // blanks trimmed
+      {"   servername  :  mail  \n", "servername", "mail"},               // blanks trimmed
       {"\tservername:\tmail\t\n", "servername", "mail"},
       {"SERVERNAME: Mail\n", "servername", "Mail"},  // keys fold case, values keep it
       {"servername: a b  c\n", "servername", "a b  c"},
@@ -110,19 +110,22 @@ TEST(ImapdConf, MalformedLinesAreErrorsWithFileAndLine) {
       {"server name: x\n", "imapd.conf:1: bad character in option name 'server name'"},
       {"server$name: x\n", "imapd.conf:1: bad character in option name 'server$name'"},
       {"a@b: x\n", "imapd.conf:1: bad character in option name 'a@b'"},
-      {"timeout: ten\n", "imapd.conf:1: timeout: not a duration (a number with an optional "
-                         "d/h/m/s unit, bare numbers in m): 'ten'"},
+      {"timeout: ten\n",
+       "imapd.conf:1: timeout: not a duration (a number with an optional "
+       "d/h/m/s unit, bare numbers in m): 'ten'"},
       {"quotawarn: 9O\n", "imapd.conf:1: quotawarn: not an integer: '9O'"},
       {"quotawarn: 99999999999999999999\n",
        "imapd.conf:1: quotawarn: not an integer: '99999999999999999999'"},
       {"quotawarn: 1.5\n", "imapd.conf:1: quotawarn: not an integer: '1.5'"},
       {"quotawarn: +5\n", "imapd.conf:1: quotawarn: not an integer: '+5'"},
-      {"allowplaintext: maybe\n", "imapd.conf:1: allowplaintext: not a boolean (yes/no, on/off, "
-                                  "true/false, t/f, 1/0): 'maybe'"},
+      {"allowplaintext: maybe\n",
+       "imapd.conf:1: allowplaintext: not a boolean (yes/no, on/off, "
+       "true/false, t/f, 1/0): 'maybe'"},
       {"virtdomains: sometimes\n",
        "imapd.conf:1: virtdomains: not one of off userid on: 'sometimes'"},
-      {"tls_versions: tls1_2 tls9\n", "imapd.conf:1: tls_versions: unknown word 'tls9' (allowed: "
-                                      "ssl3 tls1_0 tls1_1 tls1_2 tls1_3)"},
+      {"tls_versions: tls1_2 tls9\n",
+       "imapd.conf:1: tls_versions: unknown word 'tls9' (allowed: "
+       "ssl3 tls1_0 tls1_1 tls1_2 tls1_3)"},
       {"syslog_facility: kern\n",
        "imapd.conf:1: syslog_facility: not one of mail daemon user auth authpriv news local0 "
        "local1 local2 local3 local4 local5 local6 local7: 'kern'"},
@@ -132,10 +135,12 @@ TEST(ImapdConf, MalformedLinesAreErrorsWithFileAndLine) {
        "imapd.conf:1: partition-default: partition path must be absolute: 'var/spool'"},
       {"metapartition-default: meta\n",
        "imapd.conf:1: metapartition-default: partition path must be absolute: 'meta'"},
-      {"imap_timeout: soon\n", "imapd.conf:1: imap_timeout: not a duration (a number with an "
-                               "optional d/h/m/s unit, bare numbers in m): 'soon'"},
-      {"pop3_allowplaintext: 2\n", "imapd.conf:1: pop3_allowplaintext: not a boolean (yes/no, "
-                                   "on/off, true/false, t/f, 1/0): '2'"},
+      {"imap_timeout: soon\n",
+       "imapd.conf:1: imap_timeout: not a duration (a number with an "
+       "optional d/h/m/s unit, bare numbers in m): 'soon'"},
+      {"pop3_allowplaintext: 2\n",
+       "imapd.conf:1: pop3_allowplaintext: not a boolean (yes/no, "
+       "on/off, true/false, t/f, 1/0): '2'"},
       {"tls_pop3_client_certs: always\n",
        "imapd.conf:1: tls_pop3_client_certs: not one of off optional require: 'always'"},
       {"a: 1\n\\\n", "imapd.conf:2: missing ':' after the option name in '\\'"},
@@ -168,8 +173,8 @@ TEST(ImapdConf, NulByteIsAnError) {
 }
 
 TEST(ImapdConf, UnknownKeysAreWarningsNotErrors) {
-  Config config = MustParse(
-      "configdirectory: /c\nfrobnicate: yes\n\nmboxlist_db: skiplist\nsrvtab: /x\n");
+  Config config =
+      MustParse("configdirectory: /c\nfrobnicate: yes\n\nmboxlist_db: skiplist\nsrvtab: /x\n");
   ASSERT_EQ(config.warnings().size(), 2u);
   EXPECT_EQ(config.warnings()[0], "imapd.conf:2: unknown option 'frobnicate'");
   EXPECT_EQ(config.warnings()[1], "imapd.conf:4: unknown option 'mboxlist_db'");
@@ -186,8 +191,8 @@ TEST(ImapdConf, IncludeIsNotFollowed) {
   Config config = MustParse("@include: " + dir + "/other.conf\nadmins: a\n");
   EXPECT_EQ(config.GetString("servername"), "");
   ASSERT_EQ(config.warnings().size(), 1u);
-  EXPECT_EQ(config.warnings()[0], "imapd.conf:1: @include is not supported; '" + dir +
-                                      "/other.conf' was not read");
+  EXPECT_EQ(config.warnings()[0],
+            "imapd.conf:1: @include is not supported; '" + dir + "/other.conf' was not read");
   std::remove((dir + "/other.conf").c_str());
   ::rmdir(dir.c_str());
 }
@@ -221,8 +226,7 @@ TEST(ImapdConf, Families) {
   EXPECT_EQ(imap_sasl["auxprop_plugin"], "ldapdb");
   EXPECT_EQ(config.Family("pop3", "sasl_")["mech_list"], "PLAIN LOGIN");
   EXPECT_EQ(config.Family("ldap_")["uri"], "ldap://localhost");
-  EXPECT_EQ(config.GetList("metapartition_files"),
-            (std::vector<std::string>{"header", "index"}));
+  EXPECT_EQ(config.GetList("metapartition_files"), (std::vector<std::string>{"header", "index"}));
 }
 
 TEST(ImapdConf, PerServiceOverrides) {

@@ -14,11 +14,11 @@ TEST(ParseBool, EverySpellingInAnyCase) {
     bool want;
   };
   const Case cases[] = {
-      {"yes", true},  {"YES", true},    {"Yes", true},   {"on", true},     {"ON", true},
-      {"On", true},   {"true", true},   {"TRUE", true},  {"True", true},   {"t", true},
-      {"T", true},    {"1", true},      {"no", false},   {"NO", false},    {"No", false},
-      {"off", false}, {"OFF", false},   {"Off", false},  {"false", false}, {"FALSE", false},
-      {"f", false},   {"F", false},     {"0", false},    {"fAlSe", false}, {"oN", true},
+      {"yes", true},  {"YES", true},  {"Yes", true},  {"on", true},     {"ON", true},
+      {"On", true},   {"true", true}, {"TRUE", true}, {"True", true},   {"t", true},
+      {"T", true},    {"1", true},    {"no", false},  {"NO", false},    {"No", false},
+      {"off", false}, {"OFF", false}, {"Off", false}, {"false", false}, {"FALSE", false},
+      {"f", false},   {"F", false},   {"0", false},   {"fAlSe", false}, {"oN", true},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.text);
@@ -51,12 +51,11 @@ TEST(ParseDuration, UnitsAndBareNumbers) {
     int64_t want;
   };
   const Case cases[] = {
-      {"0", 'm', 0},         {"30", 'm', 1800},        {"30", 's', 30},
-      {"2", 'd', 172800},    {"2", 'h', 7200},         {"45s", 'm', 45},
-      {"32m", 's', 1920},    {"1h", 's', 3600},        {"3d", 's', 259200},
-      {"1h30m", 's', 5400},  {"1d2h3m4s", 's', 93784}, {"30m30m", 's', 3600},
-      {"90M", 's', 5400},    {"1H", 's', 3600},        {"-1", 'd', -86400},
-      {"-2h", 'm', -7200},   {"0s", 'm', 0},           {"007", 's', 7},
+      {"0", 'm', 0},       {"30", 'm', 1800},    {"30", 's', 30},          {"2", 'd', 172800},
+      {"2", 'h', 7200},    {"45s", 'm', 45},     {"32m", 's', 1920},       {"1h", 's', 3600},
+      {"3d", 's', 259200}, {"1h30m", 's', 5400}, {"1d2h3m4s", 's', 93784}, {"30m30m", 's', 3600},
+      {"90M", 's', 5400},  {"1H", 's', 3600},    {"-1", 'd', -86400},      {"-2h", 'm', -7200},
+      {"0s", 'm', 0},      {"007", 's', 7},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.text);
@@ -67,9 +66,9 @@ TEST(ParseDuration, UnitsAndBareNumbers) {
 }
 
 TEST(ParseDuration, RejectsMalformed) {
-  for (const char* text : {"", "-", "m", "h1", "1x", "1 h", " 1", "1h ", "1h30", "1.5h", "+1",
-                           "--1", "1-h", "1hh", "ten", "99999999999999999999",
-                           "9223372036854775807m", "153722867280912931m"}) {
+  for (const char* text :
+       {"", "-", "m", "h1", "1x", "1 h", " 1", "1h ", "1h30", "1.5h", "+1", "--1", "1-h", "1hh",
+        "ten", "99999999999999999999", "9223372036854775807m", "153722867280912931m"}) {
     SCOPED_TRACE(text);
     int64_t seconds = 7;
     EXPECT_FALSE(ParseDuration(text, 's', &seconds));
@@ -86,10 +85,18 @@ TEST(ImapdValues, IntegersAcceptSignsOnlyAsMinus) {
     int64_t want;
   };
   const Case cases[] = {
-      {"0", true, 0},       {"42", true, 42},   {"-1", true, -1},  {"0042", true, 42},
-      {"9223372036854775807", true, INT64_MAX}, {"-9223372036854775808", true, INT64_MIN},
-      {"9223372036854775808", false, 0},        {"1k", false, 0},  {"0x10", false, 0},
-      {"1e3", false, 0},    {"- 1", false, 0},  {"1 2", false, 0},
+      {"0", true, 0},
+      {"42", true, 42},
+      {"-1", true, -1},
+      {"0042", true, 42},
+      {"9223372036854775807", true, INT64_MAX},
+      {"-9223372036854775808", true, INT64_MIN},
+      {"9223372036854775808", false, 0},
+      {"1k", false, 0},
+      {"0x10", false, 0},
+      {"1e3", false, 0},
+      {"- 1", false, 0},
+      {"1 2", false, 0},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.text);
