@@ -47,17 +47,20 @@ Result<std::string> SessionCache::Lookup(std::string_view id, int64_t now) {
 
 Status SessionCache::Remove(std::string_view id) { return db_->Delete(nullptr, id); }
 
-Result<int> PruneExpiredSessions(db::Database& db, int64_t now) {
+Result<int> PruneExpiredSessions(db::Database& db, int64_t now, int* total) {
   // Collect first, delete after: deleting from inside the scan would fight
   // the scan's own cursor.
   std::vector<std::string> dead;
+  int seen = 0;
   SATRAP_RETURN_IF_ERROR(
       db.ForEachWithPrefix(nullptr, "", [&](std::string_view key, std::string_view value) {
+        ++seen;
         int64_t expiry;
         std::string_view der;
         if (!DecodeSessionEntry(value, &expiry, &der) || expiry <= now) dead.emplace_back(key);
         return true;
       }));
+  if (total != nullptr) *total = seen;
   int deleted = 0;
   for (const std::string& key : dead) {
     Status status = db.Delete(nullptr, key);

@@ -50,7 +50,8 @@ class SessionCache {
 };
 
 // tls_prune: deletes every entry whose expiry is at or before `now` (and
-// every entry too short to decode). Returns how many were deleted.
-Result<int> PruneExpiredSessions(db::Database& db, int64_t now);
+// every entry too short to decode). Returns how many were deleted; `total`,
+// when given, receives how many entries there were before.
+Result<int> PruneExpiredSessions(db::Database& db, int64_t now, int* total = nullptr);
 
 }  // namespace satrap::tls

@@ -174,9 +174,11 @@ TEST_F(TlsSessionTest, PruneDeletesOnlyExpiredAndCorruptEntries) {
       {"corrupt", "abc", false},
   };
   for (const Entry& e : entries) ASSERT_TRUE(database->Put(nullptr, e.key, e.value).ok());
-  Result<int> pruned = PruneExpiredSessions(*database, now);
+  int total = 0;
+  Result<int> pruned = PruneExpiredSessions(*database, now, &total);
   ASSERT_TRUE(pruned.ok()) << pruned.status().ToString();
   EXPECT_EQ(*pruned, 3);
+  EXPECT_EQ(total, 5);
   for (const Entry& e : entries) {
     SCOPED_TRACE(e.key);
     EXPECT_EQ(database->Get(nullptr, e.key).ok(), e.survives);
