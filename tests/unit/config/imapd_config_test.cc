@@ -278,7 +278,6 @@ TEST(ImapdConf, AliasesFallBackBothWays) {
 }
 
 TEST(ImapdConf, ConfigIsCheapToCopyAndOutlivesTheOriginal) {
-  std::string copy_value;
   Config copy;
   {
     Config config = MustParse("servername: kept\n");
