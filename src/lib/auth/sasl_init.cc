@@ -1,0 +1,115 @@
+#include "auth/sasl_init.h"
+
+#include <sasl/sasl.h>
+
+#include <cstring>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "auth/sasl_internal.h"
+#include "base/check.h"
+#include "base/strings.h"
+#include "log/log.h"
+
+namespace satrap::auth {
+namespace {
+
+// One config and its `sasl_` family. Retired snapshots are kept, never freed:
+// libsasl2 may hold a `const char*` we returned for as long as it likes.
+struct Snapshot {
+  config::Config config;
+  std::map<std::string, std::string> sasl_options;
+};
+
+struct Global {
+  bool initialized = false;
+  std::shared_ptr<const Snapshot> current;
+  std::vector<std::shared_ptr<const Snapshot>> retired;
+};
+
+Global& State() {
+  static Global* state = new Global();  // never destroyed: libsasl2 may call back at exit
+  return *state;
+}
+
+const std::string* Find(const Snapshot& snapshot, const std::string& key) {
+  auto it = snapshot.sasl_options.find(key);
+  if (it == snapshot.sasl_options.end()) it = snapshot.sasl_options.find(AsciiLower(key));
+  return it == snapshot.sasl_options.end() ? nullptr : &it->second;
+}
+
+int GetOptionCallback(void* context, const char* plugin, const char* option, const char** result,
+                      unsigned* len) {
+  const char* value = SaslOption(plugin, option);
+  if (value == nullptr) return SASL_FAIL;
+  *result = value;
+  if (len != nullptr) *len = static_cast<unsigned>(strlen(value));
+  return SASL_OK;
+}
+
+int LogCallback(void* context, int level, const char* message) {
+  if (message == nullptr) return SASL_OK;
+  switch (level) {
+    case SASL_LOG_NONE: break;
+    case SASL_LOG_ERR: log::Error("SASL: %s", message); break;
+    case SASL_LOG_WARN: log::Warning("SASL: %s", message); break;
+    case SASL_LOG_FAIL:
+    case SASL_LOG_NOTE: log::Notice("SASL: %s", message); break;
+    default: log::Debug("SASL: %s", message); break;
+  }
+  return SASL_OK;
+}
+
+const sasl_callback_t kCallbacks[] = {
+    {SASL_CB_GETOPT, SaslFunction(&GetOptionCallback), nullptr},
+    {SASL_CB_LOG, SaslFunction(&LogCallback), nullptr},
+    {SASL_CB_LIST_END, nullptr, nullptr},
+};
+
+}  // namespace
+
+Status Init(const config::Config& config, std::string_view service) {
+  Global& state = State();
+  auto snapshot = std::make_shared<Snapshot>();
+  snapshot->config = config;
+  snapshot->sasl_options = config.Family(service, "sasl_");
+  // Cyrus hands the Kerberos `srvtab` option to SASL under its own name.
+  if (const std::string* srvtab = config.Raw("srvtab")) {
+    snapshot->sasl_options.emplace("srvtab", *srvtab);
+  }
+  if (state.current) state.retired.push_back(state.current);
+  state.current = std::move(snapshot);
+  if (state.initialized) return Status::Ok();
+
+  int result = sasl_server_init(kCallbacks, "Cyrus");
+  if (result != SASL_OK) {
+    return Status::Internal(
+        StringPrintf("sasl_server_init: %s", sasl_errstring(result, nullptr, nullptr)));
+  }
+  state.initialized = true;
+  return Status::Ok();
+}
+
+bool Initialized() { return State().initialized; }
+
+const config::Config& CurrentConfig() {
+  CHECK(State().current) << "auth::Init() was not called";
+  return State().current->config;
+}
+
+const char* SaslOption(const char* plugin, const char* option) {
+  const Global& state = State();
+  if (!state.current || option == nullptr) return nullptr;
+  const Snapshot& snapshot = *state.current;
+  if (plugin != nullptr && *plugin != '\0') {
+    if (const std::string* value = Find(snapshot, std::string(plugin) + "_" + option)) {
+      return value->c_str();
+    }
+  }
+  const std::string* value = Find(snapshot, option);
+  return value == nullptr ? nullptr : value->c_str();
+}
+
+}  // namespace satrap::auth
