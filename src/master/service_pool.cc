@@ -1,5 +1,6 @@
 #include "service_pool.h"
 
+#include <sys/socket.h>
 #include <unistd.h>
 
 namespace satrap::master {
@@ -49,6 +50,12 @@ Status ServicePool::Listen(int backlog) {
 
 void ServicePool::CloseSockets() {
   if (spec_.listen.is_unix && !sockets_.empty()) ::unlink(spec_.listen.path.c_str());
+  for (const net::BoundSocket& socket : sockets_) {
+    // Busy workers still hold copies of the socket; shutdown() stops the
+    // socket itself from listening, so the port refuses new clients at once
+    // while those workers finish their connections (as Cyrus does).
+    ::shutdown(socket.fd.get(), SHUT_RDWR);
+  }
   sockets_.clear();
 }
 

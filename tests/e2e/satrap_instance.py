@@ -260,8 +260,7 @@ class Instance:
         if services is not None:
             self.services = list(services)
             for service in self.services:
-                if service.listen is None:
-                    self._assign_address(service)
+                self._assign_address(service)
         if events is not None:
             self.events = list(events)
         if daemons is not None:

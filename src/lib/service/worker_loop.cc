@@ -83,6 +83,13 @@ class Worker {
     }
   }
 
+  // ppoll() that returns ready descriptors restores the mask before a
+  // pending SIGHUP can be delivered, so look for one explicitly.
+  static bool HangupPending() {
+    sigset_t pending;
+    return ::sigpending(&pending) == 0 && sigismember(&pending, SIGHUP) == 1;
+  }
+
   bool MasterGone() const {
     return options_.master_pid != 0 && ::getppid() != options_.master_pid;
   }
@@ -92,7 +99,7 @@ class Worker {
     std::vector<pollfd> fds;
     for (int fd : options_.listen_fds) fds.push_back({fd, POLLIN, 0});
     for (;;) {
-      if (g_leave) return -1;
+      if (g_leave || HangupPending()) return -1;
       if (MasterGone()) {
         log::Info("master gone; exiting");
         return -1;
@@ -104,7 +111,13 @@ class Worker {
         return -1;
       }
       for (const pollfd& p : fds) {
-        if (n > 0 && (p.revents & (POLLIN | POLLERR)) != 0) return p.fd;
+        if (n <= 0) break;
+        if ((p.revents & (POLLHUP | POLLNVAL)) != 0) {
+          // The master shut the socket down (service removed, shutdown).
+          log::Debug("listening socket closed; exiting");
+          return -1;
+        }
+        if ((p.revents & (POLLIN | POLLERR)) != 0) return p.fd;
       }
     }
   }
