@@ -134,7 +134,9 @@ TEST(Parser, ToleratesBrokenInput) {
       EXPECT_LE(child.body_offset, child.end_offset);
       EXPECT_LE(child.end_offset, root.end_offset);
     }
-    if (c.first_body) EXPECT_EQ(Body(c.raw, root.children[0]), c.first_body);
+    if (c.first_body) {
+      EXPECT_EQ(Body(c.raw, root.children[0]), c.first_body);
+    }
   }
   EXPECT_EQ(Body(cases[4].raw, ParseMessage(cases[4].raw).children[0]), std::string("a\0b", 3));
 }
