@@ -2,6 +2,8 @@
 // OpenSSL client, data both ways, STARTTLS, client certificates, timeouts.
 #include <unistd.h>
 
+#include <atomic>
+
 #include "tls_fixture.h"
 
 namespace satrap::tls::testing {
@@ -166,6 +168,42 @@ TEST_F(TlsHandshakeTest, ClientVerifiesTheServerName) {
   Join();
   EXPECT_FALSE(transport.ok());
   EXPECT_EQ(client_status.code(), Code::kInvalid) << client_status.ToString();
+}
+
+TEST_F(TlsHandshakeTest, DecodedBytesArePendingAndReadsTimeOut) {
+  auto context = TlsServerContext::Create(ServerSettings());
+  ASSERT_TRUE(context.ok());
+  std::atomic<bool> done{false};
+  auto server_end = StartClient([&](std::unique_ptr<net::Transport> t) {
+    auto tls = (*TlsClientContext::Create(ClientOptions()))->Connect(std::move(t), Soon());
+    if (!tls.ok()) return;
+    // One record of 100 bytes, then silence until the server is done.
+    (void)(*tls)->Write(std::string(100, 'p'), Soon());
+    while (!done) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  });
+  auto transport = (*context)->Handshake(std::move(server_end), Soon());
+  ASSERT_TRUE(transport.ok()) << transport.status().ToString();
+  char buf[10];
+  Result<size_t> n = (*transport)->Read(buf, Soon());
+  ASSERT_TRUE(n.ok());
+  EXPECT_EQ(*n, 10u);
+  // The rest of the record is decoded inside OpenSSL, not on the socket: a
+  // server polling the descriptor (IDLE) must look here first.
+  EXPECT_TRUE((*transport)->HasPending());
+  net::Connection conn(std::move(*transport), {});
+  EXPECT_TRUE(conn.HasBufferedInput());
+  char rest[200];
+  n = conn.ReadSome(rest);
+  ASSERT_TRUE(n.ok());
+  EXPECT_EQ(*n, 90u);
+  EXPECT_FALSE(conn.HasBufferedInput());
+  net::ConnectionLimits limits;
+  limits.idle_timeout = std::chrono::seconds(0);
+  conn.set_limits(limits);
+  EXPECT_EQ(conn.ReadLine().code(), Code::kTimeout);
+  EXPECT_EQ(conn.DisconnectReason(), "timeout");
+  done = true;
+  Join();
 }
 
 // ---- STARTTLS (RFC 3501 §6.2.1, RFC 2595).
