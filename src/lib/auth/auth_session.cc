@@ -225,12 +225,14 @@ void AuthSession::Cancel() {
 }
 
 AuthStep AuthSession::Exchange(int result, const char* out, unsigned out_length) {
+  // `out` is only meaningful on success or continue: after a failure a
+  // mechanism may already have freed the buffer it points into.
+  if (result != SASL_OK && result != SASL_CONTINUE) return Fail(FailStatus(result, mechanism_));
   std::string data = out != nullptr ? std::string(out, out_length) : std::string();
   if (result == SASL_CONTINUE) {
     in_exchange_ = true;
     return AuthStep{AuthStep::State::kContinue, std::move(data), Status::Ok()};
   }
-  if (result != SASL_OK) return Fail(FailStatus(result, mechanism_));
   in_exchange_ = false;
   Result<Authenticated> done =
       Complete(GetStringProperty(sasl_->conn, SASL_AUTHUSER),

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <vector>
 
 #include "auth/sasl_init.h"
 #include "base/check.h"
@@ -49,9 +50,15 @@ std::string ShellQuote(std::string_view text) {
   return quoted + "'";
 }
 
-// Client callbacks read the credentials of the run in progress.
+// Client callbacks read the credentials of the run in progress; the secret
+// lives in the context until the client connection is gone.
+struct ClientContext {
+  const Credentials* credentials;
+  std::vector<unsigned char> secret;
+};
+
 int ClientSimple(void* context, int id, const char** result, unsigned* len) {
-  const auto* credentials = static_cast<const Credentials*>(context);
+  const Credentials* credentials = static_cast<ClientContext*>(context)->credentials;
   const std::string* value = nullptr;
   if (id == SASL_CB_USER) value = &credentials->authzid;
   else if (id == SASL_CB_AUTHNAME) value = &credentials->authid;
@@ -62,11 +69,12 @@ int ClientSimple(void* context, int id, const char** result, unsigned* len) {
 }
 
 int ClientPassword(sasl_conn_t* conn, void* context, int id, sasl_secret_t** secret) {
-  const auto* credentials = static_cast<const Credentials*>(context);
-  // libsasl2 keeps the pointer for the connection's life; one leak per run is fine in a test.
-  auto* buffer = static_cast<sasl_secret_t*>(calloc(1, sizeof(sasl_secret_t) + credentials->password.size() + 1));
-  buffer->len = credentials->password.size();
-  memcpy(buffer->data, credentials->password.data(), credentials->password.size());
+  auto* client = static_cast<ClientContext*>(context);
+  const std::string& password = client->credentials->password;
+  client->secret.assign(sizeof(sasl_secret_t) + password.size() + 1, 0);
+  auto* buffer = reinterpret_cast<sasl_secret_t*>(client->secret.data());
+  buffer->len = password.size();
+  memcpy(buffer->data, password.data(), password.size());
   *secret = buffer;
   return SASL_OK;
 }
@@ -138,7 +146,8 @@ ClientRun RunClient(AuthSession& session, const std::string& mechanism,
                     const Credentials& credentials, bool initial_response) {
   InitClient();
   ClientRun run;
-  auto* context = const_cast<Credentials*>(&credentials);
+  ClientContext client{&credentials, {}};
+  ClientContext* context = &client;
   sasl_callback_t callbacks[] = {
       {SASL_CB_USER, AsCallback(&ClientSimple), context},
       {SASL_CB_AUTHNAME, AsCallback(&ClientSimple), context},
