@@ -30,6 +30,10 @@ Result<Authenticated> AuthSession::CheckPlaintext(std::string_view user, std::st
   }
   std::string canonical = policy_.CanonicalUser(user);
   if (canonical.empty()) return Fail(Status::NoPermission("bad userid")).status;
+  if (!policy_.LoginRealmAllowed(canonical)) {
+    return Fail(Status::NoPermission(StringPrintf("cross-realm login %s denied", canonical.c_str())))
+        .status;
+  }
   // Cyrus: "anonymous" logs in with any password when allowed, never via SASL.
   if (IsAnonymousUser(canonical)) {
     if (!policy_.allow_anonymous) return Fail(Status::NoPermission("anonymous login refused")).status;
@@ -82,7 +86,10 @@ Result<Authenticated> AuthSession::CheckApop(std::string_view challenge, std::st
   if (!ApopAvailable()) return Fail(Status::Unsupported("APOP is not available")).status;
   if (challenge.empty()) return Fail(Status::Invalid("APOP without a challenge")).status;
   if (!IsApopDigest(digest)) return Fail(Status::Invalid("APOP digest is not 32 hex digits")).status;
-  if (policy_.CanonicalUser(user).empty()) return Fail(Status::NoPermission("bad userid")).status;
+  std::string canonical = policy_.CanonicalUser(user);
+  if (canonical.empty() || !policy_.LoginRealmAllowed(canonical)) {
+    return Fail(Status::NoPermission("bad userid")).status;
+  }
   std::string challenge_copy(challenge);
   std::string response = std::string(user) + " " + std::string(digest);
   callback_status_ = Status::Ok();

@@ -24,6 +24,10 @@ struct SaslCallbacks {
     auto* session = static_cast<AuthSession*>(context);
     std::string authzid(requested_user, rlen ? rlen : strlen(requested_user));
     std::string authid(auth_identity, alen ? alen : strlen(auth_identity));
+    if (!session->policy_.LoginRealmAllowed(authid)) {
+      sasl_seterror(conn, 0, "cross-realm login %s denied", authid.c_str());
+      return SASL_BADAUTH;
+    }
     if (authzid == authid) return SASL_OK;
     Result<std::vector<std::string>> groups = session->groups_->GroupsOf(authid);
     if (!groups.ok()) {

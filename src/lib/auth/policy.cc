@@ -42,6 +42,9 @@ AuthPolicy AuthPolicy::FromConfig(const config::Config& config, std::string_view
   AuthPolicy policy;
   policy.admins = config.GetList(service, "admins");
   policy.proxy_servers = config.GetList(service, "proxyservers");
+  for (const std::string& realm : config.GetList(service, "loginrealms")) {
+    policy.login_realms.push_back(AsciiLower(realm));
+  }
   policy.allow_plaintext = config.GetBool(service, "allowplaintext");
   policy.allow_anonymous = config.GetBool(service, "allowanonymouslogin");
   policy.allow_apop = config.GetBool(service, "allowapop");
@@ -75,6 +78,14 @@ bool AuthPolicy::MayActAs(std::string_view authid, const std::vector<std::string
   if (authid == authzid) return true;
   if (IsAnonymousUser(authid)) return false;
   return Listed(admins, authid, authid_groups) || Listed(proxy_servers, authid, authid_groups);
+}
+
+bool AuthPolicy::LoginRealmAllowed(std::string_view authid) const {
+  if (virtdomains && login_realms.empty()) return true;
+  size_t at = authid.find('@');
+  if (at == std::string_view::npos) return true;
+  std::string realm = AsciiLower(authid.substr(at + 1));
+  return std::find(login_realms.begin(), login_realms.end(), realm) != login_realms.end();
 }
 
 std::string AuthPolicy::CanonicalUser(std::string_view user) const {

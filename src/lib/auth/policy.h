@@ -13,6 +13,7 @@
 //   sasl_minimum_layer     SSF the channel must give before any login
 //   failedloginpause       pause after the first failure; grows per failure
 //   username_tolower, virtdomains, defaultdomain   canonical user names
+//   loginrealms            realms whose user@realm ids may log in
 //   servername             the SASL server name (and default realm)
 #pragma once
 
@@ -35,6 +36,7 @@ inline constexpr int kMaxPauseMultiple = 5;
 struct AuthPolicy {
   std::vector<std::string> admins;
   std::vector<std::string> proxy_servers;
+  std::vector<std::string> login_realms;  // lower case
   bool allow_plaintext = false;
   bool allow_anonymous = false;
   bool allow_apop = true;
@@ -56,6 +58,10 @@ struct AuthPolicy {
   // admin, or a proxyservers entry (Cyrus mysasl_proxy_policy).
   bool MayActAs(std::string_view authid, const std::vector<std::string>& authid_groups,
                 std::string_view authzid) const;
+  // Cyrus's cross-realm rule: an authentication id "user@realm" may log in
+  // only if realm is in loginrealms, unless virtdomains is on and
+  // loginrealms is empty (then the realm is the user's domain).
+  bool LoginRealmAllowed(std::string_view authid) const;
   // The canonical form of a user name as typed by a client, Cyrus
   // canonify_userid style: "anonymous" in any case becomes "anonymous"; with
   // virtdomains, "user%domain" becomes "user@domain" and the default domain

@@ -271,6 +271,31 @@ TEST_F(AuthSessionTest, OnlyAdminsAndProxyServersActAsOthers) {
   EXPECT_TRUE(self->authenticated()->identity.is_admin);
 }
 
+// Cyrus: a user@realm from another realm logs in only if loginrealms lists it.
+TEST_F(AuthSessionTest, CrossRealmLoginNeedsLoginRealms) {
+  ASSERT_TRUE(testing::AddSasldbUser("carol", "carol-secret", "other.test"));
+  for (const char* mech : {"PLAIN", "SCRAM-SHA-256"}) {
+    SCOPED_TRACE(mech);
+    UseConfig("allowplaintext: yes\n");
+    auto refused = SecureSession();
+    testing::ClientRun run = RunClient(*refused, mech, {"carol@other.test", "carol-secret", ""});
+    EXPECT_EQ(run.last.state, State::kFail);
+    EXPECT_EQ(run.last.status.code(), Code::kNoPermission) << run.last.status.ToString();
+
+    UseConfig("allowplaintext: yes\nloginrealms: other.test\n");
+    auto session = SecureSession();
+    run = RunClient(*session, mech, {"carol@other.test", "carol-secret", ""});
+    ASSERT_EQ(run.last.state, State::kDone) << run.last.status.ToString();
+    EXPECT_EQ(session->authenticated()->userid, "carol@other.test");
+    // The realm is part of the user: carol@mail.test does not exist.
+    auto local = SecureSession();
+    EXPECT_EQ(RunClient(*local, mech, {"carol", "carol-secret", ""}).last.state, State::kFail);
+  }
+  UseConfig("allowplaintext: yes\n");
+  auto plaintext = SecureSession();
+  EXPECT_EQ(plaintext->CheckPlaintext("carol@other.test", "carol-secret").code(), Code::kNoPermission);
+}
+
 TEST_F(AuthSessionTest, GroupsAndGroupAdmins) {
   UseConfig("allowplaintext: yes\nadmins: group:wheel\nimap_admins: group:imapstaff\n");
   groups_.Set("alice", {"imapstaff", "users"});

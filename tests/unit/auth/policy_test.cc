@@ -107,6 +107,25 @@ TEST(AuthPolicy, AdminsAndProxying) {
   EXPECT_FALSE(policy.MayActAs("anonymous", mailadmins, "bob"));
 }
 
+TEST(AuthPolicy, LoginRealms) {
+  struct Case {
+    const char* config;
+    const char* authid;
+    bool want;
+  } cases[] = {
+      {"", "alice", true},
+      {"", "alice@example.com", false},  // cross-realm without loginrealms
+      {"loginrealms: example.com other.org\n", "alice@EXAMPLE.com", true},
+      {"loginrealms: example.com\n", "alice@evil.com", false},
+      {"virtdomains: userid\n", "alice@example.com", true},  // the realm is the domain
+      {"virtdomains: userid\nloginrealms: example.com\n", "alice@evil.com", false},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(std::string(c.config) + c.authid);
+    EXPECT_EQ(PolicyFrom(c.config).LoginRealmAllowed(c.authid), c.want);
+  }
+}
+
 TEST(AuthPolicy, PlaintextAndLayers) {
   struct Case {
     const char* config;

@@ -18,7 +18,8 @@
 namespace satrap::auth::testing {
 namespace {
 
-bool AddUserTo(const std::string& sasldb, std::string_view user, std::string_view password);
+bool AddUserTo(const std::string& sasldb, std::string_view user, std::string_view password,
+               std::string_view realm = kRealm);
 
 struct Environment {
   std::string dir;
@@ -102,14 +103,15 @@ std::string PasswordOf(std::string_view user) { return std::string(user) + "-sec
 const std::string& TestDir() { return Env().dir; }
 const std::string& SasldbPath() { return Env().sasldb; }
 
-bool AddSasldbUser(std::string_view user, std::string_view password) {
-  return AddUserTo(Env().sasldb, user, password);
+bool AddSasldbUser(std::string_view user, std::string_view password, std::string_view realm) {
+  return AddUserTo(Env().sasldb, user, password, realm);
 }
 
 namespace {
 
-bool AddUserTo(const std::string& sasldb, std::string_view user, std::string_view password) {
-  std::string command = "saslpasswd2 -f " + ShellQuote(sasldb) + " -u " + kRealm +
+bool AddUserTo(const std::string& sasldb, std::string_view user, std::string_view password,
+               std::string_view realm) {
+  std::string command = "saslpasswd2 -f " + ShellQuote(sasldb) + " -u " + ShellQuote(realm) +
                         " -c -p " + ShellQuote(user);
   FILE* pipe = popen(command.c_str(), "w");
   if (pipe == nullptr) return false;

@@ -31,8 +31,9 @@ const std::string& SasldbPath();
 // config, initialising libsasl2 the first time. Fails the test on error.
 void UseConfig(std::string_view extra);
 
-// Adds or replaces a sasldb user with saslpasswd2; true on success.
-bool AddSasldbUser(std::string_view user, std::string_view password);
+// Adds or replaces a sasldb user of `realm` with saslpasswd2; true on success.
+bool AddSasldbUser(std::string_view user, std::string_view password,
+                   std::string_view realm = kRealm);
 
 struct Credentials {
   std::string authid;
