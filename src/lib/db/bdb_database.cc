@@ -92,10 +92,19 @@ BdbDatabase::~BdbDatabase() {
 }
 
 Result<std::string> BdbDatabase::Get(Transaction* txn, std::string_view key) {
+  return Read(HandleOf(txn), key, 0);
+}
+
+Result<std::string> BdbDatabase::GetForUpdate(Transaction& txn, std::string_view key) {
+  return Read(HandleOf(&txn), key, DB_RMW);
+}
+
+Result<std::string> BdbDatabase::Read(DB_TXN* txn, std::string_view key, uint32_t flags) {
   DBT k = BorrowedDbt(key);
   DBT v{};
   v.flags = DB_DBT_MALLOC;
-  int ret = db_->get(db_, HandleOf(txn), &k, &v, 0);
+  CallGuard guard(env_);
+  int ret = db_->get(db_, txn, &k, &v, flags);
   if (ret != 0) return FromDbError(ret, What("get"));
   std::string value(static_cast<const char*>(v.data), v.size);
   free(v.data);
@@ -106,6 +115,7 @@ Status BdbDatabase::Write(Transaction* txn, std::string_view key, std::string_vi
                           uint32_t flags, const char* verb) {
   DBT k = BorrowedDbt(key);
   DBT v = BorrowedDbt(value);
+  CallGuard guard(env_);
   int ret = db_->put(db_, HandleOf(txn), &k, &v, flags);
   return ret == 0 ? Status() : FromDbError(ret, What(verb));
 }
@@ -120,8 +130,14 @@ Status BdbDatabase::Insert(Transaction* txn, std::string_view key, std::string_v
 
 Status BdbDatabase::Delete(Transaction* txn, std::string_view key) {
   DBT k = BorrowedDbt(key);
+  CallGuard guard(env_);
   int ret = db_->del(db_, HandleOf(txn), &k, 0);
   return ret == 0 ? Status() : FromDbError(ret, What("delete"));
+}
+
+int BdbDatabase::Step(DBC* cursor, DBT* key, DBT* value, uint32_t flag) {
+  CallGuard guard(env_);
+  return cursor->get(cursor, key, value, flag);
 }
 
 Status BdbDatabase::ForEachWithPrefix(
@@ -142,10 +158,10 @@ Status BdbDatabase::ScanInTransaction(
   CursorPtr cursor(raw);
   DBT k = BorrowedDbt(prefix);
   DBT v{};
-  ret = cursor->get(cursor.get(), &k, &v, prefix.empty() ? DB_FIRST : DB_SET_RANGE);
+  ret = Step(cursor.get(), &k, &v, prefix.empty() ? DB_FIRST : DB_SET_RANGE);
   while (ret == 0 && HasPrefix(ViewOf(k), prefix)) {
     if (!visit(ViewOf(k), ViewOf(v))) return Status();
-    ret = cursor->get(cursor.get(), &k, &v, DB_NEXT);
+    ret = Step(cursor.get(), &k, &v, DB_NEXT);
   }
   if (ret != 0 && ret != DB_NOTFOUND) return FromDbError(ret, What("scan"));
   return Status();
@@ -170,9 +186,9 @@ Status BdbDatabase::ScanInBatches(
       std::string_view start = first_batch ? prefix : std::string_view(resume_after);
       DBT k = BorrowedDbt(start);
       DBT v{};
-      ret = cursor->get(cursor.get(), &k, &v, start.empty() ? DB_FIRST : DB_SET_RANGE);
+      ret = Step(cursor.get(), &k, &v, start.empty() ? DB_FIRST : DB_SET_RANGE);
       if (ret == 0 && !first_batch && ViewOf(k) == resume_after) {
-        ret = cursor->get(cursor.get(), &k, &v, DB_NEXT);
+        ret = Step(cursor.get(), &k, &v, DB_NEXT);
       }
       size_t bytes = 0;
       while (ret == 0 && HasPrefix(ViewOf(k), prefix)) {
@@ -182,7 +198,7 @@ Status BdbDatabase::ScanInBatches(
         }
         batch.emplace_back(std::string(ViewOf(k)), std::string(ViewOf(v)));
         bytes += k.size + v.size;
-        ret = cursor->get(cursor.get(), &k, &v, DB_NEXT);
+        ret = Step(cursor.get(), &k, &v, DB_NEXT);
       }
       if (ret != 0 && ret != DB_NOTFOUND) return FromDbError(ret, What("scan"));
     }
@@ -207,8 +223,9 @@ Status RunTransaction(Environment& env, const std::function<Status(Transaction&)
       // so the two sides of a deadlock do not collide again.
       Status check = env.FailCheck();
       if (!check.ok()) return check;
-      int pause_ms = std::min(attempt, 8) * static_cast<int>(1 + jitter() % 5);
-      ::usleep(static_cast<useconds_t>(pause_ms) * 1000);
+      // Exponential, capped at about 100 ms, with full jitter.
+      unsigned ceiling_ms = 1u << std::min(attempt, 7);
+      ::usleep(static_cast<useconds_t>(1 + jitter() % ceiling_ms) * 1000);
     }
     Result<std::unique_ptr<Transaction>> txn = env.Begin();
     if (!txn.ok()) {

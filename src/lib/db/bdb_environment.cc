@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <string>
 
+#include "base/check.h"
 #include "base/file.h"
 #include "db/bdb_internal.h"
 #include "db/kv.h"
@@ -40,6 +41,11 @@ void ForwardError(const DB_ENV*, const char* prefix, const char* message) {
   log::Error("berkeley db: %s", message);
 }
 
+// Informational output, such as failchk's "Aborting txn" for dead processes.
+void ForwardMessage(const DB_ENV*, const char* message) {
+  log::Notice("berkeley db: %s", message);
+}
+
 void NotifyEvent(DB_ENV*, uint32_t event, void*) {
   if (event == DB_EVENT_PANIC) {
     log::Error("berkeley db: environment panic: run ctl_cyrusdb -r and restart the services");
@@ -54,6 +60,7 @@ int ProcessIsAlive(DB_ENV*, pid_t pid, db_threadid_t, uint32_t) {
 
 Status Configure(DB_ENV* env, const EnvironmentOptions& options) {
   env->set_errcall(env, ForwardError);
+  env->set_msgcall(env, ForwardMessage);
   env->set_event_notify(env, NotifyEvent);
   int ret = env->set_cachesize(env, 0, static_cast<uint32_t>(options.cache_bytes), 1);
   if (ret == 0) ret = env->set_lk_detect(env, DB_LOCK_DEFAULT);
@@ -86,6 +93,14 @@ Result<EnvPtr> CreateHandle(const EnvironmentOptions& options) {
   if (ret != 0) return FromDbError(ret, "db_env_create");
   EnvPtr env(raw);
   SATRAP_RETURN_IF_ERROR(Configure(env.get(), options));
+  return env;
+}
+
+Result<EnvPtr> OpenHandle(const std::string& dir, const EnvironmentOptions& options,
+                          uint32_t flags) {
+  SATRAP_ASSIGN_OR_RETURN(EnvPtr env, CreateHandle(options));
+  int ret = env->open(env.get(), dir.c_str(), flags, options.file_mode);
+  if (ret != 0) return FromDbError(ret, "open database environment " + dir);
   return env;
 }
 
@@ -142,15 +157,25 @@ Status FromDbError(int ret, std::string_view what) {
   }
 }
 
-BdbEnvironment::BdbEnvironment(DB_ENV* env, std::string dir, int file_mode)
-    : env_(env), dir_(std::move(dir)), file_mode_(file_mode), owner_pid_(::getpid()) {}
+BdbEnvironment::BdbEnvironment(DB_ENV* env, std::unique_ptr<LockWatchdog> watchdog,
+                               std::string dir, int file_mode)
+    : env_(env),
+      watchdog_(std::move(watchdog)),
+      dir_(std::move(dir)),
+      file_mode_(file_mode),
+      owner_pid_(::getpid()) {}
 
 BdbEnvironment::~BdbEnvironment() {
-  // An inherited copy after fork(): closing would release the parent's
-  // locks and file registrations in the shared regions.
-  if (!OwnedByThisProcess()) return;
+  if (!OwnedByThisProcess()) {
+    // An inherited copy after fork(): closing would release the parent's
+    // locks and file registrations in the shared regions, and the
+    // watchdog's thread does not exist here.
+    (void)watchdog_.release();
+    return;
+  }
   CHECK(open_handles_ == 0) << open_handles_
                             << " Database/Transaction handles outlive the Environment";
+  watchdog_.reset();
   int ret = env_->close(env_, 0);
   if (ret != 0) log::Error("close environment %s: %s", dir_.c_str(), db_strerror(ret));
 }
@@ -165,6 +190,7 @@ Result<std::unique_ptr<Database>> BdbEnvironment::OpenDatabase(const std::string
   DB* raw = nullptr;
   int ret = db_create(&raw, env_, 0);
   if (ret != 0) return FromDbError(ret, "db_create " + name);
+  CallGuard guard(this);  // the open takes a handle lock
   ret = raw->open(raw, nullptr, name.c_str(), nullptr, DB_BTREE, DB_CREATE | DB_AUTO_COMMIT,
                   file_mode_);
   if (ret != 0) {
@@ -216,12 +242,19 @@ Status BdbEnvironment::FailCheck() {
 Result<std::unique_ptr<Environment>> Environment::Open(const std::string& dir,
                                                        const EnvironmentOptions& options) {
   if (options.create) SATRAP_RETURN_IF_ERROR(MakeDirectories(dir));
-  SATRAP_ASSIGN_OR_RETURN(internal::EnvPtr env, internal::CreateHandle(options));
   uint32_t flags = internal::kEnvFlags;
   if (!options.create) flags &= ~DB_CREATE;
-  int ret = env->open(env.get(), dir.c_str(), flags, options.file_mode);
-  if (ret != 0) return internal::FromDbError(ret, "open database environment " + dir);
-  auto opened = std::make_unique<internal::BdbEnvironment>(env.release(), dir, options.file_mode);
+  SATRAP_ASSIGN_OR_RETURN(internal::EnvPtr env, internal::OpenHandle(dir, options, flags));
+  // The watchdog thread gets a DB_ENV handle of its own, so that neither
+  // handle is shared between threads. (DB_THREAD would allow sharing, but
+  // BDB 5.3's failchk then fails with EBUSY on the handles of a process
+  // that died.) The environment exists by now: no DB_CREATE.
+  SATRAP_ASSIGN_OR_RETURN(internal::EnvPtr watchdog_env,
+                          internal::OpenHandle(dir, options, flags & ~DB_CREATE));
+  auto watchdog = std::make_unique<internal::LockWatchdog>(watchdog_env.release(),
+                                                           options.lock_timeout_ms);
+  auto opened = std::make_unique<internal::BdbEnvironment>(env.release(), std::move(watchdog),
+                                                           dir, options.file_mode);
   // Processes that died since the last look still hold locks and file
   // registrations; release them before this one starts waiting on them.
   SATRAP_RETURN_IF_ERROR(opened->FailCheck());

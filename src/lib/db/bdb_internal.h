@@ -9,8 +9,13 @@
 #include <db.h>
 #include <sys/types.h>
 
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 
 #include "base/status.h"
 #include "db/kv.h"
@@ -24,9 +29,39 @@ namespace satrap::db::internal {
 // `what` says what failed ("put mailboxes.db").
 Status FromDbError(int ret, std::string_view what);
 
+// BDB 5.3 checks lock timeouts only when its deadlock detector runs, which
+// happens when some process blocks on or releases a lock. A process blocked
+// on a lock held by a dead one would then wait until unrelated activity
+// comes by, or forever on an idle system. The watchdog thread runs the
+// detector in DB_LOCK_EXPIRE mode, but only while its process has been inside
+// a database call for longer than the lock timeout, so it costs nothing in
+// the normal case. It uses a DB_ENV handle of its own.
+class LockWatchdog {
+ public:
+  // Takes ownership of `env`, an open handle used only by the thread.
+  LockWatchdog(DB_ENV* env, int lock_timeout_ms);
+  ~LockWatchdog();  // stops and joins the thread, closes the handle
+  // Brackets a call that may wait on a lock (see CallGuard).
+  void Enter();
+  void Leave();
+
+ private:
+  void Run();
+
+  DB_ENV* env_;
+  const int64_t timeout_ms_;
+  std::atomic<int64_t> call_started_ms_{0};  // 0: not inside a call
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
 class BdbEnvironment final : public Environment {
  public:
-  BdbEnvironment(DB_ENV* env, std::string dir, int file_mode);
+  // Takes ownership of `env` (open) and `watchdog`.
+  BdbEnvironment(DB_ENV* env, std::unique_ptr<LockWatchdog> watchdog, std::string dir,
+                 int file_mode);
   ~BdbEnvironment() override;
 
   Result<std::unique_ptr<Database>> OpenDatabase(const std::string& name) override;
@@ -42,13 +77,27 @@ class BdbEnvironment final : public Environment {
   bool OwnedByThisProcess() const;
   void AddHandle() { ++open_handles_; }
   void DropHandle() { --open_handles_; }
+  LockWatchdog& watchdog() { return *watchdog_; }
 
  private:
   DB_ENV* env_;
+  std::unique_ptr<LockWatchdog> watchdog_;
   std::string dir_;
   int file_mode_;
   pid_t owner_pid_;
   int open_handles_ = 0;
+};
+
+// Marks a database call that may block on a lock, for the watchdog.
+class CallGuard {
+ public:
+  explicit CallGuard(BdbEnvironment* env) : watchdog_(env->watchdog()) { watchdog_.Enter(); }
+  ~CallGuard() { watchdog_.Leave(); }
+  CallGuard(const CallGuard&) = delete;
+  CallGuard& operator=(const CallGuard&) = delete;
+
+ private:
+  LockWatchdog& watchdog_;
 };
 
 class BdbTransaction final : public Transaction {
@@ -73,6 +122,7 @@ class BdbDatabase final : public Database {
   ~BdbDatabase() override;
 
   Result<std::string> Get(Transaction* txn, std::string_view key) override;
+  Result<std::string> GetForUpdate(Transaction& txn, std::string_view key) override;
   Status Put(Transaction* txn, std::string_view key, std::string_view value) override;
   Status Insert(Transaction* txn, std::string_view key, std::string_view value) override;
   Status Delete(Transaction* txn, std::string_view key) override;
@@ -82,6 +132,7 @@ class BdbDatabase final : public Database {
   const std::string& name() const override { return name_; }
 
  private:
+  Result<std::string> Read(DB_TXN* txn, std::string_view key, uint32_t flags);
   Status Write(Transaction* txn, std::string_view key, std::string_view value,
                uint32_t flags, const char* verb);
   Status ScanInTransaction(
@@ -89,6 +140,8 @@ class BdbDatabase final : public Database {
       const std::function<bool(std::string_view, std::string_view)>& visit);
   Status ScanInBatches(std::string_view prefix,
                        const std::function<bool(std::string_view, std::string_view)>& visit);
+  // One cursor move, marked for the watchdog since it may wait on a lock.
+  int Step(DBC* cursor, DBT* key, DBT* value, uint32_t flag);
   std::string What(const char* verb) const { return std::string(verb) + " " + name_; }
 
   BdbEnvironment* env_;

@@ -127,6 +127,11 @@ class Database {
 
   // kNotFound when `key` is absent. `txn` may be nullptr (autocommit).
   virtual Result<std::string> Get(Transaction* txn, std::string_view key) = 0;
+  // Get for a read-modify-write inside `txn` (required, not nullptr): takes
+  // the write lock at once (DB_RMW), so two transactions doing the same
+  // read-then-Put serialise instead of deadlocking on the lock upgrade.
+  // Use it for counters (quota usage, uidnext-style values).
+  virtual Result<std::string> GetForUpdate(Transaction& txn, std::string_view key) = 0;
   virtual Status Put(Transaction* txn, std::string_view key, std::string_view value) = 0;
   // Put, but kExists if the key is already there.
   virtual Status Insert(Transaction* txn, std::string_view key, std::string_view value) = 0;
