@@ -5,12 +5,54 @@
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
+#include <vector>
 
 #include "base/check.h"
+#include "protocol/imap_date.h"
 #include "protocol/imap_parser.h"
+#include "protocol/mutf7.h"
+#include "protocol/sequence_set.h"
 
+using satrap::protocol::ImapArg;
 using satrap::protocol::ImapLimits;
 using satrap::protocol::ImapParser;
+
+namespace {
+
+namespace protocol = satrap::protocol;
+
+// The value parsers that run on command arguments, with their round-trip
+// properties: strict mUTF-7 is canonical, sets and dates re-parse to the same.
+void CheckValue(std::string_view text) {
+  if (auto utf8 = protocol::Mutf7ToUtf8(text); utf8.ok()) {
+    auto back = protocol::Utf8ToMutf7(*utf8);
+    CHECK(back.ok() && *back == text) << text;
+  }
+  if (auto set = protocol::SequenceSet::Parse(text, 100); set.ok()) {
+    protocol::NumberSet resolved = set->Resolve(1000);
+    auto again = protocol::SequenceSet::Parse(resolved.ToString());
+    CHECK(resolved.empty() || (again.ok() && again->Resolve(1000) == resolved)) << text;
+    (void)set->MatchUids(std::vector<uint32_t>{1, 5, 9, 1000});
+  }
+  if (auto dt = protocol::ParseImapDateTime(text); dt.ok()) {
+    auto back = protocol::ParseImapDateTime(
+        protocol::FormatImapDateTime(dt->unix_seconds, dt->offset_minutes));
+    CHECK(back.ok() && *back == *dt) << text;
+  }
+  (void)protocol::ParseImapDate(text);
+}
+
+void CheckArgs(const std::vector<ImapArg>& args) {
+  for (const ImapArg& arg : args) {
+    (void)arg.ToWire();
+    if (arg.type == protocol::ImapArgType::kAtom || arg.type == protocol::ImapArgType::kString) {
+      CheckValue(arg.text);
+    }
+    CheckArgs(arg.list);
+  }
+}
+
+}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 1) return 0;
@@ -34,7 +76,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         auto command = parser.TakeCommand();
         CHECK(!command.tag.empty());
         CHECK(!command.name.empty());
-        for (const auto& arg : command.args) (void)arg.ToWire();
+        CheckArgs(command.args);
         continue;
       }
       case ImapParser::State::kError: {

@@ -155,9 +155,7 @@ class ImapParser {
   PendingLiteral pending_;
   uint64_t literal_remaining_ = 0;
   std::string literal_data_;
-  bool skip_after_discard_ = false;  // a discarded literal is followed by the line's rest
   std::string skip_tail_;            // last bytes of a skipped line, for "{n+}"
-  bool skip_tail_overflow_ = false;
   ImapParseError error_;
 };
 
