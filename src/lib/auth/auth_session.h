@@ -11,6 +11,8 @@
 //   an Identity with anonymous = true and no groups.
 // - A user may act as another (an authorization identity different from the
 //   authentication one) only if an admin or listed in proxyservers.
+// - "user@realm" from another realm logs in only if loginrealms lists the
+//   realm (Cyrus's cross-realm rule).
 // - sasl_mech_list limits what is offered; an unoffered mechanism is
 //   kUnsupported, exactly like an unknown one.
 // - No SASL security layer is ever negotiated: Satrap's streams have no
@@ -31,6 +33,16 @@
 // calls PauseAfterFailure() before answering, as Cyrus does with
 // failedloginpause (here the pause grows with each failure).
 //
+// A protocol uses it like this (IMAP AUTHENTICATE; the others alike):
+//   AuthStep step = session->Start(mechanism, initial_response);
+//   while (step.state == AuthStep::State::kContinue) {
+//     send "+ " + Base64Encode(step.data); read a line;
+//     "*" -> session->Cancel(), BAD; not base64 -> Cancel(), BAD;
+//     step = session->Step(decoded);
+//   }
+//   kFail: PauseAfterFailure(); LogBadLogin(...); NO (close after N failures)
+//   kDone: LogLogin(...); session->authenticated()->identity is the user.
+//
 // Lifetime: auth::Init() must have run. One AuthSession per connection, used
 // from one thread; it must not outlive the GroupResolver it was given.
 #pragma once
@@ -48,6 +60,13 @@
 #include "base/result.h"
 
 namespace satrap::auth {
+
+// The SASL service names Cyrus gives sasl_server_new(); sites' SASL set-ups
+// (Kerberos principals, saslauthd PAM services) are keyed on them.
+inline constexpr const char* kSaslServiceImap = "imap";
+inline constexpr const char* kSaslServicePop = "pop";
+inline constexpr const char* kSaslServiceLmtp = "lmtp";
+inline constexpr const char* kSaslServiceSieve = "sieve";
 
 struct SessionOptions {
   // The cyrus.conf service name ("imap", "imaps", "pop3", "lmtpunix"), for

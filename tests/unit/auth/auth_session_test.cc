@@ -192,7 +192,10 @@ TEST_F(AuthSessionTest, MalformedClientMessagesAreInvalid) {
     const char* mech;
     std::string message;
   } cases[] = {
+      {"PLAIN", ""},  // RFC 4959 "=": present but empty
       {"PLAIN", "no-nul-at-all"},
+      {"PLAIN", std::string("\0\0", 2)},
+      {"PLAIN", std::string(70000, 'a')},
       {"PLAIN", std::string("\0alice", 6)},
       {"SCRAM-SHA-256", "garbage"},
       {"SCRAM-SHA-1", "x,,n=alice,r=abc"},
