@@ -55,7 +55,8 @@ class MasterWorkersTest(SatrapTestCase):
             s.close()
 
     def test_worker_retires_after_uses_and_is_replaced(self):
-        inst = self.start_instance(services=[Service("echo", "echo_service -U 2", prefork=1)])
+        # maxchild=1: one worker at a time, so both connections reach it.
+        inst = self.start_instance(services=[Service("echo", "echo_service -U 2", maxchild=1)])
         first = self.echo(inst)
         pid = int(first.command("PID").split()[1])
         first.command("QUIT")
