@@ -150,7 +150,8 @@ bool ParseBool(std::string_view text, bool* value);
 // else, including overflow.
 bool ParseDuration(std::string_view text, char bare_unit, int64_t* seconds);
 
-// For every program's main(): loads `path` (kDefaultImapdConf when empty),
+// For every program's main(): loads `path` (when empty: $SATRAP_IMAPD_CONF,
+// which cyrmaster -C exports to its children, else kDefaultImapdConf),
 // re-initialises logging with the file's syslog_prefix and syslog_facility
 // (keeping ident, to_stderr and debug; `debug: yes` also turns debug on),
 // then logs each warning. On error, or when configdirectory is not set, it

@@ -1,13 +1,20 @@
 // LoadOrExit: the start of every program's main().
 #include <sysexits.h>
 
+#include <cstdlib>
+
 #include "config/imapd_config.h"
 #include "log/log.h"
 
 namespace satrap::config {
 
 Config LoadOrExit(const std::string& path) {
-  const std::string file = path.empty() ? std::string(kDefaultImapdConf) : path;
+  // cyrmaster -C exports its file to every child (START, EVENTS and DAEMON
+  // jobs included), so `ctl_cyrusdb -r` in cyrus.conf follows the master's
+  // configuration as it does in Cyrus.
+  const char* inherited = std::getenv("SATRAP_IMAPD_CONF");
+  std::string file = path;
+  if (file.empty()) file = (inherited && *inherited) ? inherited : kDefaultImapdConf;
   Result<Config> config = Config::Load(file);
   if (!config.ok()) {
     // The message already names the file (and the line, for a parse error).
