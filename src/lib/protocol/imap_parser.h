@@ -34,6 +34,11 @@
 // command's final line ending, right after a literal announcement and at an
 // error, so bytes pipelined behind them are left to the caller to feed again.
 //
+// With net::Connection the loop is: in kNeedMore, if LiteralBytesRemaining()
+// is nonzero, ReadExact() that many bytes (or a bounded piece) and Feed them;
+// otherwise ReadLine() and Feed(line + "\r\n"). For an accepted synchronising
+// literal, write "+ go ahead\r\n" (and flush) before reading its bytes.
+//
 // Every input is bounded by ImapLimits: line length (literals excluded),
 // in-memory literal size, whole command size, number of arguments and list
 // nesting. Lines end in CRLF; a bare LF is accepted as well (as Cyrus and
