@@ -158,11 +158,12 @@ Status FromDbError(int ret, std::string_view what) {
 }
 
 BdbEnvironment::BdbEnvironment(DB_ENV* env, std::unique_ptr<LockWatchdog> watchdog,
-                               std::string dir, int file_mode)
+                               std::string dir, int file_mode, int lock_timeout_ms)
     : env_(env),
       watchdog_(std::move(watchdog)),
       dir_(std::move(dir)),
       file_mode_(file_mode),
+      lock_timeout_us_(static_cast<db_timeout_t>(lock_timeout_ms) * 1000),
       owner_pid_(::getpid()) {}
 
 BdbEnvironment::~BdbEnvironment() {
@@ -205,6 +206,11 @@ Result<std::unique_ptr<Transaction>> BdbEnvironment::Begin() {
   DB_TXN* txn = nullptr;
   int ret = env_->txn_begin(env_, nullptr, &txn, 0);
   if (ret != 0) return FromDbError(ret, "begin transaction");
+  ret = txn->set_timeout(txn, lock_timeout_us_, DB_SET_LOCK_TIMEOUT);
+  if (ret != 0) {
+    txn->abort(txn);
+    return FromDbError(ret, "set transaction lock timeout");
+  }
   return std::unique_ptr<Transaction>(new BdbTransaction(this, txn));
 }
 
@@ -253,8 +259,8 @@ Result<std::unique_ptr<Environment>> Environment::Open(const std::string& dir,
                           internal::OpenHandle(dir, options, flags & ~DB_CREATE));
   auto watchdog = std::make_unique<internal::LockWatchdog>(watchdog_env.release(),
                                                            options.lock_timeout_ms);
-  auto opened = std::make_unique<internal::BdbEnvironment>(env.release(), std::move(watchdog),
-                                                           dir, options.file_mode);
+  auto opened = std::make_unique<internal::BdbEnvironment>(
+      env.release(), std::move(watchdog), dir, options.file_mode, options.lock_timeout_ms);
   // Processes that died since the last look still hold locks and file
   // registrations; release them before this one starts waiting on them.
   SATRAP_RETURN_IF_ERROR(opened->FailCheck());

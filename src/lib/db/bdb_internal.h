@@ -61,7 +61,7 @@ class BdbEnvironment final : public Environment {
  public:
   // Takes ownership of `env` (open) and `watchdog`.
   BdbEnvironment(DB_ENV* env, std::unique_ptr<LockWatchdog> watchdog, std::string dir,
-                 int file_mode);
+                 int file_mode, int lock_timeout_ms);
   ~BdbEnvironment() override;
 
   Result<std::unique_ptr<Database>> OpenDatabase(const std::string& name) override;
@@ -84,6 +84,7 @@ class BdbEnvironment final : public Environment {
   std::unique_ptr<LockWatchdog> watchdog_;
   std::string dir_;
   int file_mode_;
+  db_timeout_t lock_timeout_us_;
   pid_t owner_pid_;
   int open_handles_ = 0;
 };

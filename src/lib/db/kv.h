@@ -63,7 +63,10 @@ struct EnvironmentOptions {
   bool durable = true;    // false: commits don't wait for the log to hit disk
   size_t cache_bytes = 8 * 1024 * 1024;
   int file_mode = 0600;
-  // How long a transaction waits for a lock before it gets kTempFail.
+  // How long a lock wait lasts before it gets kTempFail. Transactions from
+  // Begin() use this handle's value; autocommitted calls use the
+  // environment-wide value, which the most recent Open() sets, so every
+  // process should pass the same.
   int lock_timeout_ms = 10000;
 };
 

@@ -25,6 +25,7 @@ ScratchDir::~ScratchDir() {
 EnvironmentOptions TestOptions() {
   EnvironmentOptions options;
   options.lock_timeout_ms = 5000;
+  options.durable = false;  // still survives SIGKILL: the log is written, not fsynced
   return options;
 }
 

@@ -96,12 +96,12 @@ TEST(ProcessTest, ConcurrentWritersLoseNothing) {
 constexpr int kCommitted = 20;
 constexpr int kUncommitted = 20;
 
-pid_t StartVictim(const std::string& dir) {
+pid_t StartVictim(const std::string& dir, const EnvironmentOptions& options = TestOptions()) {
   int ready[2];
   CHECK(::pipe(ready) == 0);
   pid_t pid = ForkChild([&] {
     ::close(ready[0]);
-    auto env = Environment::Open(dir, TestOptions());
+    auto env = Environment::Open(dir, options);
     if (!env.ok()) return 100;
     auto db = (*env)->OpenDatabase("victim.db");
     if (!db.ok()) return 101;
@@ -172,8 +172,7 @@ TEST(ProcessTest, RunTransactionRecoversFromAKilledLockHolder) {
   ASSERT_TRUE(env.ok());
   auto db = (*env)->OpenDatabase("victim.db");
   ASSERT_TRUE(db.ok());
-  KillVictim(StartVictim(dir));
-
+  KillVictim(StartVictim(dir, options));
   EXPECT_TRUE((*db)->Get(nullptr, "committed.0").status().Is(Code::kTempFail));
   int calls = 0;
   Status status = RunTransaction(**env, [&](Transaction& txn) {
