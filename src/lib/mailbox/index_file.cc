@@ -1,0 +1,225 @@
+#include "mailbox/index_file.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+
+#include "base/strings.h"
+
+namespace satrap::mailbox {
+
+namespace {
+
+// Reads the raw header bytes at offset 0.
+Result<IndexHeader> ReadHeaderAt(int fd) {
+  std::string bytes(kIndexHeaderSize, '\0');
+  SATRAP_RETURN_IF_ERROR(PreadExact(fd, bytes.data(), bytes.size(), 0));
+  return DecodeIndexHeader(bytes);
+}
+
+}  // namespace
+
+void RecountHeader(const std::vector<IndexRecord>& records, IndexHeader* header) {
+  header->exists = header->expunged = header->deleted = 0;
+  header->quota_used = 0;
+  for (const IndexRecord& r : records) {
+    header->highestmodseq = std::max(header->highestmodseq, r.modseq);
+    header->uidnext = std::max(header->uidnext, r.uid + 1);
+    if (r.expunged()) {
+      ++header->expunged;
+      continue;
+    }
+    ++header->exists;
+    header->quota_used += r.size;
+    if (r.system_flags & kFlagDeleted) ++header->deleted;
+  }
+  header->num_records = static_cast<uint32_t>(records.size());
+}
+
+Result<std::unique_ptr<IndexFile>> IndexFile::Open(int dir_fd) {
+  int fd = ::openat(dir_fd, kIndexFileName, O_RDWR | O_CLOEXEC);
+  if (fd < 0) return Status::FromErrno("open cyrus.index", errno);
+  return std::unique_ptr<IndexFile>(new IndexFile(dir_fd, UniqueFd(fd)));
+}
+
+IndexFile::~IndexFile() {
+  if (in_transaction_) Abort();
+}
+
+Status IndexFile::WriteWhole(int dir_fd, const IndexSnapshot& snapshot, mode_t mode) {
+  std::string data = EncodeIndexHeader(snapshot.header);
+  data.reserve(kIndexHeaderSize + snapshot.records.size() * kIndexRecordSize);
+  for (const IndexRecord& r : snapshot.records) data += EncodeIndexRecord(r);
+  const std::string temp = StringPrintf("cyrus.index.%d.tmp", static_cast<int>(::getpid()));
+  int fd = ::openat(dir_fd, temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+  if (fd < 0) return Status::FromErrno("create " + temp, errno);
+  UniqueFd file(fd);
+  Status status = WriteAll(file.get(), data);
+  if (status.ok()) status = SyncFd(file.get());
+  if (status.ok() && ::renameat(dir_fd, temp.c_str(), dir_fd, kIndexFileName) < 0) {
+    status = Status::FromErrno("rename cyrus.index", errno);
+  }
+  if (!status.ok()) {
+    ::unlinkat(dir_fd, temp.c_str(), 0);
+    return status;
+  }
+  if (::fsync(dir_fd) < 0) return Status::FromErrno("fsync mailbox folder", errno);
+  return Status::Ok();
+}
+
+Status IndexFile::Lock(int type, off_t byte, bool wait, bool* got) {
+  struct flock lock = {};
+  lock.l_type = static_cast<short>(type);
+  lock.l_whence = SEEK_SET;
+  lock.l_start = byte;
+  lock.l_len = 1;
+  for (;;) {
+    if (::fcntl(fd_.get(), wait ? F_OFD_SETLKW : F_OFD_SETLK, &lock) == 0) {
+      if (got) *got = true;
+      return Status::Ok();
+    }
+    if (errno == EINTR) continue;
+    if (!wait && (errno == EAGAIN || errno == EACCES)) {
+      if (got) *got = false;
+      return Status::Ok();
+    }
+    return Status::FromErrno("lock cyrus.index", errno);
+  }
+}
+
+Status IndexFile::HoldOpenShared() { return Lock(F_RDLCK, 1, true); }
+
+bool IndexFile::TryOpenExclusive() {
+  bool got = false;
+  return Lock(F_WRLCK, 1, false, &got).ok() && got;
+}
+
+void IndexFile::ReleaseOpen() { (void)Lock(F_UNLCK, 1, true); }
+
+bool IndexFile::Replaced() const {
+  struct stat mine, path;
+  if (::fstat(fd_.get(), &mine) < 0) return true;
+  if (::fstatat(dir_fd_, kIndexFileName, &path, 0) < 0) return true;
+  return mine.st_ino != path.st_ino || mine.st_dev != path.st_dev;
+}
+
+Result<IndexSnapshot> IndexFile::ReadAll(const IndexHeader& header) {
+  IndexSnapshot snapshot;
+  snapshot.header = header;
+  std::string bytes(static_cast<size_t>(header.num_records) * kIndexRecordSize, '\0');
+  SATRAP_RETURN_IF_ERROR(PreadExact(fd_.get(), bytes.data(), bytes.size(), kIndexHeaderSize));
+  snapshot.records.reserve(header.num_records);
+  uint32_t previous_uid = 0;
+  for (uint32_t i = 0; i < header.num_records; ++i) {
+    SATRAP_ASSIGN_OR_RETURN(
+        IndexRecord record,
+        DecodeIndexRecord(std::string_view(bytes).substr(size_t{i} * kIndexRecordSize)));
+    if (record.uid <= previous_uid || record.uid >= header.uidnext) {
+      return Status::Corrupt("cyrus.index: uids out of order");
+    }
+    previous_uid = record.uid;
+    snapshot.records.push_back(record);
+  }
+  return snapshot;
+}
+
+Status IndexFile::RepairDirty() {
+  SATRAP_ASSIGN_OR_RETURN(IndexHeader header, ReadHeaderAt(fd_.get()));
+  if (!(header.options & kMailboxDirty)) return Status::Ok();
+  SATRAP_ASSIGN_OR_RETURN(IndexSnapshot snapshot, ReadAll(header));
+  RecountHeader(snapshot.records, &header);
+  header.options &= ~kMailboxDirty;
+  ++header.generation;
+  SATRAP_RETURN_IF_ERROR(PwriteAll(fd_.get(), EncodeIndexHeader(header), 0));
+  return SyncFd(fd_.get());
+}
+
+Result<IndexHeader> IndexFile::ReadHeader() {
+  SATRAP_RETURN_IF_ERROR(Lock(F_RDLCK, 0, true));
+  Result<IndexHeader> header = ReadHeaderAt(fd_.get());
+  (void)Lock(F_UNLCK, 0, true);
+  return header;
+}
+
+Result<IndexSnapshot> IndexFile::Snapshot() {
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    SATRAP_RETURN_IF_ERROR(Lock(F_RDLCK, 0, true));
+    Result<IndexHeader> header = ReadHeaderAt(fd_.get());
+    if (header.ok() && !(header->options & kMailboxDirty)) {
+      Result<IndexSnapshot> snapshot = ReadAll(*header);
+      (void)Lock(F_UNLCK, 0, true);
+      return snapshot;
+    }
+    (void)Lock(F_UNLCK, 0, true);
+    if (!header.ok()) return header.status();
+    // The last writer died mid-change: repair under the exclusive lock.
+    SATRAP_RETURN_IF_ERROR(Lock(F_WRLCK, 0, true));
+    Status repaired = RepairDirty();
+    (void)Lock(F_UNLCK, 0, true);
+    SATRAP_RETURN_IF_ERROR(repaired);
+  }
+  return Status::TempFail("cyrus.index: still dirty after repair");
+}
+
+Result<IndexHeader> IndexFile::Begin() {
+  CHECK(!in_transaction_) << "nested index transaction";
+  SATRAP_RETURN_IF_ERROR(Lock(F_WRLCK, 0, true));
+  in_transaction_ = true;
+  Status repaired = RepairDirty();
+  Result<IndexHeader> header =
+      repaired.ok() ? ReadHeaderAt(fd_.get()) : Result<IndexHeader>(repaired);
+  if (!header.ok()) Abort();
+  return header;
+}
+
+Result<std::vector<IndexRecord>> IndexFile::ReadRecords(uint32_t first, uint32_t count) {
+  CHECK(in_transaction_);
+  std::string bytes(size_t{count} * kIndexRecordSize, '\0');
+  SATRAP_RETURN_IF_ERROR(PreadExact(fd_.get(), bytes.data(), bytes.size(),
+                                    kIndexHeaderSize + off_t{first} * kIndexRecordSize));
+  std::vector<IndexRecord> records;
+  records.reserve(count);
+  for (uint32_t i = 0; i < count; ++i) {
+    SATRAP_ASSIGN_OR_RETURN(
+        IndexRecord r,
+        DecodeIndexRecord(std::string_view(bytes).substr(size_t{i} * kIndexRecordSize)));
+    records.push_back(r);
+  }
+  return records;
+}
+
+Status IndexFile::MarkDirty(const IndexHeader& header) {
+  CHECK(in_transaction_);
+  IndexHeader dirty = header;
+  dirty.options |= kMailboxDirty;
+  return PwriteAll(fd_.get(), EncodeIndexHeader(dirty), 0);
+}
+
+Status IndexFile::WriteRecords(uint32_t first, const std::vector<IndexRecord>& records) {
+  CHECK(in_transaction_);
+  if (records.empty()) return Status::Ok();
+  std::string bytes;
+  bytes.reserve(records.size() * kIndexRecordSize);
+  for (const IndexRecord& r : records) bytes += EncodeIndexRecord(r);
+  return PwriteAll(fd_.get(), bytes, kIndexHeaderSize + off_t{first} * kIndexRecordSize);
+}
+
+Status IndexFile::Commit(IndexHeader header, bool sync) {
+  CHECK(in_transaction_);
+  header.options &= ~kMailboxDirty;
+  ++header.generation;
+  Status status = PwriteAll(fd_.get(), EncodeIndexHeader(header), 0);
+  if (status.ok() && sync) status = SyncFd(fd_.get());
+  Abort();
+  return status;
+}
+
+void IndexFile::Abort() {
+  if (!in_transaction_) return;
+  (void)Lock(F_UNLCK, 0, true);
+  in_transaction_ = false;
+}
+
+}  // namespace satrap::mailbox

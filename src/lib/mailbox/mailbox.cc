@@ -1,0 +1,264 @@
+// Opening a mailbox, the session view and Refresh() (mailbox.h).
+#include "mailbox/mailbox.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+
+#include "base/strings.h"
+#include "log/log.h"
+#include "mailbox/names.h"
+#include "mailbox/partition.h"
+#include "mailbox/seen.h"
+#include "mailbox/store.h"
+#include "mailbox/store_internal.h"
+
+namespace satrap::mailbox {
+
+Mailbox::Mailbox(Store* store, MailboxEntry entry, acl::Identity who, acl::Rights rights,
+                 bool read_only)
+    : store_(store), entry_(std::move(entry)), who_(std::move(who)), rights_(rights),
+      read_only_(read_only) {}
+
+Mailbox::~Mailbox() {
+  if (index_) {
+    TryCompact();
+    index_->ReleaseOpen();
+  }
+}
+
+Result<std::unique_ptr<Mailbox>> Store::Open(const acl::Identity& who, std::string_view name,
+                                             bool read_only) {
+  acl::Rights rights;
+  SATRAP_ASSIGN_OR_RETURN(MailboxEntry entry, LookupWithRights(who, name, acl::kRead, &rights));
+  SATRAP_ASSIGN_OR_RETURN(std::string folder, FolderOf(entry));
+  std::unique_ptr<Mailbox> mailbox(new Mailbox(this, entry, who, rights, read_only));
+  SATRAP_RETURN_IF_ERROR(mailbox->OpenFiles(folder));
+  if (!who.anonymous && !who.userid.empty()) {
+    Result<std::string> inbox = UserInboxName(who.userid, options_.ns.virtdomains);
+    mailbox->is_owner_ = inbox.ok() && IsSameOrUnder(entry.name, *inbox);
+    if (!mailbox->is_owner_) {
+      SATRAP_ASSIGN_OR_RETURN(std::string path, UserFilePath(options_.config_directory, who.userid,
+                                                             ".seen", options_.ns.virtdomains));
+      SATRAP_ASSIGN_OR_RETURN(
+          mailbox->seen_, SeenState::Load(path, entry.uniqueid, mailbox->uidvalidity(),
+                                          static_cast<int>(file_mode())));
+    }
+  }
+  SATRAP_RETURN_IF_ERROR(mailbox->Refresh(true).status());
+  return mailbox;
+}
+
+Status Mailbox::OpenFiles(const std::string& folder) {
+  SATRAP_ASSIGN_OR_RETURN(dir_fd_, OpenFolder(folder));
+  // A compaction or reconstruct may replace cyrus.index between our open and
+  // our lock: then lock the new file instead.
+  for (int attempt = 0; attempt < 10; ++attempt) {
+    SATRAP_ASSIGN_OR_RETURN(index_, IndexFile::Open(dir_fd_.get()));
+    SATRAP_RETURN_IF_ERROR(index_->HoldOpenShared());
+    if (!index_->Replaced()) break;
+    index_->ReleaseOpen();
+  }
+  SATRAP_ASSIGN_OR_RETURN(header_, ReadMailboxHeader(dir_fd_.get()));
+  if (header_.uniqueid != entry_.uniqueid) {
+    return Status::Corrupt("cyrus.header of " + entry_.name + " has another unique id");
+  }
+  SATRAP_ASSIGN_OR_RETURN(snapshot_, index_->Snapshot());
+  if (snapshot_.header.options & kMailboxDeleted) return Status::NotFound("mailbox deleted");
+  view_modseq_ = snapshot_.header.highestmodseq;
+  for (uint32_t i = 0; i < snapshot_.records.size(); ++i) {
+    const IndexRecord& r = snapshot_.records[i];
+    view_last_uid_ = r.uid;
+    if (!r.expunged()) view_.push_back({r.uid, i, false, false, 0});
+  }
+  return ClaimRecent();
+}
+
+Status Mailbox::ClaimRecent() {
+  if (read_only_ || view_.empty()) return Status::Ok();
+  if (snapshot_.header.recent_uid >= view_last_uid_) return Status::Ok();
+  SATRAP_ASSIGN_OR_RETURN(IndexHeader header, index_->Begin());
+  const uint32_t claimed_from = header.recent_uid;
+  if (claimed_from >= view_last_uid_) {
+    index_->Abort();
+    return Status::Ok();
+  }
+  header.recent_uid = view_last_uid_;
+  // \Recent is a hint, not data: no sync for it.
+  SATRAP_RETURN_IF_ERROR(index_->Commit(header, false));
+  snapshot_.header.recent_uid = view_last_uid_;
+  for (ViewEntry& e : view_) {
+    if (e.uid > claimed_from) e.recent = true;
+  }
+  return Status::Ok();
+}
+
+Status Mailbox::ReadKeywordsIfChanged() {
+  SATRAP_ASSIGN_OR_RETURN(MailboxHeader header, ReadMailboxHeader(dir_fd_.get()));
+  header_ = std::move(header);
+  return Status::Ok();
+}
+
+void Mailbox::Rebind() {
+  const std::vector<IndexRecord>& records = snapshot_.records;
+  size_t r = 0;
+  for (ViewEntry& e : view_) {
+    while (r < records.size() && records[r].uid < e.uid) ++r;
+    e.record = (r < records.size() && records[r].uid == e.uid) ? static_cast<uint32_t>(r)
+                                                                : kNoRecord;
+  }
+}
+
+RefreshChanges Mailbox::Merge(bool allow_expunges) {
+  RefreshChanges changes;
+  Rebind();
+  const std::vector<IndexRecord>& records = snapshot_.records;
+  for (size_t i = view_.size(); i-- > 0;) {
+    ViewEntry& e = view_[i];
+    const bool gone = e.record == kNoRecord || records[e.record].expunged();
+    if (!gone) continue;
+    if (allow_expunges) {
+      changes.expunged.push_back(static_cast<uint32_t>(i + 1));
+      view_.erase(view_.begin() + static_cast<long>(i));
+    } else {
+      e.expunge_pending = true;
+    }
+  }
+  for (size_t i = 0; i < view_.size(); ++i) {
+    const ViewEntry& e = view_[i];
+    if (e.expunge_pending || e.record == kNoRecord) continue;
+    const uint64_t modseq = records[e.record].modseq;
+    if (modseq > view_modseq_ && modseq > e.reported_modseq) {
+      changes.flags_changed.push_back(static_cast<uint32_t>(i + 1));
+    }
+  }
+  const size_t before = view_.size();
+  for (uint32_t i = 0; i < records.size(); ++i) {
+    if (records[i].uid <= view_last_uid_) continue;
+    view_last_uid_ = records[i].uid;
+    if (!records[i].expunged()) view_.push_back({records[i].uid, i, false, false, 0});
+  }
+  view_modseq_ = snapshot_.header.highestmodseq;
+  changes.exists = exists();
+  changes.exists_changed = view_.size() != before || !changes.expunged.empty();
+  return changes;
+}
+
+Result<RefreshChanges> Mailbox::Refresh(bool allow_expunges) {
+  if (index_->Replaced()) {
+    // reconstruct replaced the file: follow it (our view is rebound by uid).
+    index_->ReleaseOpen();
+    SATRAP_ASSIGN_OR_RETURN(index_, IndexFile::Open(dir_fd_.get()));
+    SATRAP_RETURN_IF_ERROR(index_->HoldOpenShared());
+    snapshot_.header.generation = ~uint64_t{0};
+  }
+  SATRAP_ASSIGN_OR_RETURN(IndexHeader header, index_->ReadHeader());
+  bool pending = false;
+  for (const ViewEntry& e : view_) pending = pending || e.expunge_pending;
+  RefreshChanges changes;
+  if (header.generation == snapshot_.header.generation && !(allow_expunges && pending)) {
+    changes.exists = exists();
+    return changes;
+  }
+  const uint32_t keywords_generation = snapshot_.header.keywords_generation;
+  SATRAP_ASSIGN_OR_RETURN(snapshot_, index_->Snapshot());
+  if (snapshot_.header.options & kMailboxDeleted) {
+    changes.mailbox_gone = true;
+    return changes;
+  }
+  if (snapshot_.header.keywords_generation != keywords_generation) {
+    SATRAP_RETURN_IF_ERROR(ReadKeywordsIfChanged());
+  }
+  const uint32_t old_exists = exists();
+  changes = Merge(allow_expunges);
+  changes.keywords_changed = snapshot_.header.keywords_generation != keywords_generation;
+  if (exists() > old_exists) SATRAP_RETURN_IF_ERROR(ClaimRecent());
+  changes.recent = recent_count();
+  return changes;
+}
+
+uint32_t Mailbox::Uid(uint32_t msgno) const {
+  CHECK(msgno >= 1 && msgno <= view_.size()) << "msgno " << msgno;
+  return view_[msgno - 1].uid;
+}
+
+const IndexRecord& Mailbox::Record(uint32_t msgno) const {
+  CHECK(msgno >= 1 && msgno <= view_.size()) << "msgno " << msgno;
+  const ViewEntry& e = view_[msgno - 1];
+  CHECK(e.record != kNoRecord) << "record of uid " << e.uid << " is gone";
+  return snapshot_.records[e.record];
+}
+
+bool Mailbox::IsExpungePending(uint32_t msgno) const {
+  CHECK(msgno >= 1 && msgno <= view_.size());
+  return view_[msgno - 1].expunge_pending;
+}
+
+MessageFlags Mailbox::Flags(uint32_t msgno) const {
+  CHECK(msgno >= 1 && msgno <= view_.size()) << "msgno " << msgno;
+  const ViewEntry& e = view_[msgno - 1];
+  MessageFlags flags;
+  flags.recent = e.recent;
+  if (e.record == kNoRecord) return flags;
+  const IndexRecord& r = snapshot_.records[e.record];
+  flags.system = r.system_flags & kSystemFlagsMask;
+  flags.keywords = r.keywords;
+  flags.modseq = r.modseq;
+  if (!is_owner_) {
+    flags.system &= ~kFlagSeen;
+    if (seen_ && seen_->IsSeen(r.uid)) flags.system |= kFlagSeen;
+  }
+  return flags;
+}
+
+uint32_t Mailbox::MsgnoOfUid(uint32_t uid) const {
+  uint32_t msgno = LowerBoundUid(uid);
+  return msgno <= view_.size() && view_[msgno - 1].uid == uid ? msgno : 0;
+}
+
+uint32_t Mailbox::LowerBoundUid(uint32_t uid) const {
+  auto it = std::lower_bound(view_.begin(), view_.end(), uid,
+                             [](const ViewEntry& e, uint32_t u) { return e.uid < u; });
+  return static_cast<uint32_t>(it - view_.begin()) + 1;
+}
+
+uint32_t Mailbox::recent_count() const {
+  uint32_t n = 0;
+  for (const ViewEntry& e : view_) n += e.recent ? 1 : 0;
+  return n;
+}
+
+uint32_t Mailbox::first_unseen() const {
+  for (uint32_t msgno = 1; msgno <= view_.size(); ++msgno) {
+    if (!(Flags(msgno).system & kFlagSeen)) return msgno;
+  }
+  return 0;
+}
+
+void Mailbox::TryCompact() {
+  if (snapshot_.header.expunged == 0 || !index_->TryOpenExclusive()) return;
+  // Nobody else has the mailbox open: no view numbers an expunged message.
+  Result<IndexHeader> header = index_->Begin();
+  if (!header.ok()) return;
+  Result<std::vector<IndexRecord>> records = index_->ReadRecords(0, header->num_records);
+  if (records.ok() && header->expunged > 0) {
+    IndexSnapshot compacted;
+    compacted.header = *header;
+    for (const IndexRecord& r : *records) {
+      if (!r.expunged()) {
+        compacted.records.push_back(r);
+      } else {
+        ::unlinkat(dir_fd_.get(), MessageFileName(r.uid).c_str(), 0);  // left by a crash
+      }
+    }
+    RecountHeader(compacted.records, &compacted.header);
+    compacted.header.uidnext = header->uidnext;
+    ++compacted.header.generation;
+    Status written = IndexFile::WriteWhole(dir_fd_.get(), compacted, store_->file_mode());
+    if (!written.ok()) log::Warning("compact %s: %s", name().c_str(), written.ToString().c_str());
+  }
+  index_->Abort();
+}
+
+}  // namespace satrap::mailbox

@@ -1,0 +1,204 @@
+// Mailbox: one opened mailbox and one session's view of it.
+//
+// Opened by Store::Open() (SELECT / EXAMINE), closed by destruction. While
+// open it holds the shared open lock on cyrus.index (index_file.h) and keeps:
+//   - a snapshot of the index (header + every record, ~100 bytes a message),
+//     reread only when the index generation changes;
+//   - the session's view: message sequence numbers (msgno, 1-based) mapped to
+//     uids, which messages are \Recent for this session, the last highest
+//     modseq it reported.
+//
+// Expunges (the Cyrus choice, "delayed expunge"): an expunge marks records
+// expunged in place and unlinks their files at once; records stay in
+// cyrus.index until nobody has the mailbox open (the closer that gets the open
+// lock exclusively compacts the file). So a session never loses track of a
+// message it still numbers: Refresh(false) keeps messages expunged by others
+// in the view (their flags stay readable; their body reads give kNotFound,
+// which imapd answers with NO as RFC 2180 §4.1.2 allows) until a command that
+// may announce EXPUNGE calls Refresh(true). Dovecot's alternative (a
+// transaction log per mailbox) gives O(changes) refreshes but doubles the
+// files per append; with fixed 96-byte records a full reread on change is a
+// single pread of num_records * 96 bytes.
+//
+// \Recent (RFC 3501 §2.3.2): the first read-write session to see a message
+// claims it, through recent_uid in the index header; EXAMINE never claims.
+//
+// Per-user \Seen: the owner's \Seen is the record's flag; for anybody else
+// the seen state lives in their own seen file (seen.h), keyed by unique id,
+// and is merged into Flags(). Without the `s` right \Seen changes are not
+// kept (RFC 4314 §4).
+//
+// A Mailbox borrows its Store, which must outlive it. Not thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <set>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "acl/identity.h"
+#include "acl/rights.h"
+#include "base/file.h"
+#include "base/result.h"
+#include "mailbox/header_file.h"
+#include "mailbox/index_file.h"
+#include "mailbox/mboxlist.h"
+
+namespace satrap::mailbox {
+
+class Store;
+class SeenState;
+
+struct MessageFlags {
+  uint32_t system = 0;  // kFlag* (never kFlagExpunged)
+  KeywordBits keywords{};
+  bool recent = false;
+  uint64_t modseq = 0;
+};
+
+// What changed since the last Refresh(), in the order imapd must report it
+// (RFC 3501 §7.4.1, §7.3.1; RFC 7162 for modseqs).
+struct RefreshChanges {
+  // Sequence numbers of removed messages, highest first, each valid at the
+  // moment its "* n EXPUNGE" is sent.
+  std::vector<uint32_t> expunged;
+  bool exists_changed = false;
+  uint32_t exists = 0;
+  uint32_t recent = 0;
+  // Messages whose flags changed (numbers after the expunges), ascending:
+  // "* n FETCH (FLAGS (...) MODSEQ (m))".
+  std::vector<uint32_t> flags_changed;
+  // New keyword names: resend FLAGS and PERMANENTFLAGS.
+  bool keywords_changed = false;
+  // The mailbox was deleted or renamed away under us: imapd closes it.
+  bool mailbox_gone = false;
+};
+
+enum class FlagOp { kReplace, kAdd, kRemove };
+
+struct FlagChange {
+  FlagOp op = FlagOp::kAdd;
+  uint32_t system = 0;
+  std::vector<std::string> keywords;
+  // CONDSTORE UNCHANGEDSINCE (RFC 7162 §3.1.3).
+  std::optional<uint64_t> unchanged_since;
+};
+
+struct StoreOutcome {
+  std::vector<uint32_t> changed;   // msgnos whose flags changed
+  std::vector<uint32_t> modified;  // msgnos refused by UNCHANGEDSINCE ([MODIFIED ...])
+};
+
+class Mailbox {
+ public:
+  ~Mailbox();
+  Mailbox(const Mailbox&) = delete;
+  Mailbox& operator=(const Mailbox&) = delete;
+
+  const std::string& name() const { return entry_.name; }
+  const MailboxEntry& entry() const { return entry_; }
+  const std::string& uniqueid() const { return entry_.uniqueid; }
+  acl::Rights rights() const { return rights_; }
+  bool read_only() const { return read_only_; }
+
+  uint32_t uidvalidity() const { return snapshot_.header.uidvalidity; }
+  uint32_t uidnext() const { return snapshot_.header.uidnext; }
+  uint64_t highestmodseq() const { return snapshot_.header.highestmodseq; }
+  // Messages in this session's view.
+  uint32_t exists() const { return static_cast<uint32_t>(view_.size()); }
+  uint32_t recent_count() const;
+  // First message without \Seen (for "[UNSEEN n]"), or 0.
+  uint32_t first_unseen() const;
+  // Keyword names; bit n of IndexRecord::keywords is keywords()[n].
+  const std::vector<std::string>& keywords() const { return header_.keywords; }
+
+  // msgno is 1..exists(); out-of-range is a bug (CHECK).
+  uint32_t Uid(uint32_t msgno) const;
+  const IndexRecord& Record(uint32_t msgno) const;
+  MessageFlags Flags(uint32_t msgno) const;
+  // True when another session expunged it and the view has not reported it.
+  bool IsExpungePending(uint32_t msgno) const;
+  // The msgno of `uid`, or 0 if not in the view.
+  uint32_t MsgnoOfUid(uint32_t uid) const;
+  // The first msgno whose uid is >= `uid` (exists() + 1 if none): for
+  // turning UID ranges into msgno ranges.
+  uint32_t LowerBoundUid(uint32_t uid) const;
+
+  // Looks at the index and updates the view. With allow_expunges false,
+  // messages expunged elsewhere stay in the view (see the header comment).
+  // kCorrupt: the index is damaged (run reconstruct); it is never served.
+  Result<RefreshChanges> Refresh(bool allow_expunges);
+
+  // STORE: needs `w` for \Answered \Flagged \Draft and keywords, `t` for
+  // \Deleted, `s` for \Seen; flags the caller lacks rights for are dropped,
+  // and kNoPermission when nothing is left. kNoPermission in a read-only
+  // (EXAMINE) view. Each change gets a new modseq.
+  Result<StoreOutcome> StoreFlags(std::span<const uint32_t> msgnos, const FlagChange& change);
+
+  // EXPUNGE (`uids` unset) or UID EXPUNGE (RFC 4315): removes \Deleted
+  // messages; needs `e`. Then refreshes the view with expunges allowed and
+  // returns what to report (EXPUNGEs highest first, then EXISTS/FETCH).
+  // Quota usage drops accordingly.
+  Result<RefreshChanges> Expunge(std::optional<std::span<const uint32_t>> uids);
+
+  // The message file, for FETCH BODY[] and friends. kNotFound when it has
+  // been expunged meanwhile.
+  Result<UniqueFd> OpenMessage(uint32_t msgno) const;
+  Result<std::string> ReadMessage(uint32_t msgno) const;
+  // The cache payload of msgno (mime/ serialisation), checked; rebuilt from
+  // the message file if the cache record is damaged.
+  Result<std::string> CachePayload(uint32_t msgno) const;
+  // Payloads of msgnos first..last with one sequential read of cyrus.cache.
+  Result<std::vector<std::string>> CachePayloads(uint32_t first, uint32_t last) const;
+
+  // MOVE's second half (RFC 6851): expunges exactly `uids` (needs `t` and
+  // `e`), whatever their \Deleted flag.
+  Status ExpungeMoved(const std::vector<uint32_t>& uids);
+
+  // The folder's descriptor (for copy.cc / the tools).
+  int dir_fd() const { return dir_fd_.get(); }
+
+ private:
+  friend class Store;
+  struct ViewEntry {
+    uint32_t uid;
+    uint32_t record;  // position in snapshot_.records, kNoRecord if gone
+    bool recent;
+    bool expunge_pending;
+    uint64_t reported_modseq = 0;  // this session's own STORE, already answered
+  };
+  static constexpr uint32_t kNoRecord = UINT32_MAX;
+
+  Mailbox(Store* store, MailboxEntry entry, acl::Identity who, acl::Rights rights,
+          bool read_only);
+  Status OpenFiles(const std::string& folder);
+  Status Reload();                 // snapshot_ + header_ from disk
+  Status ClaimRecent();            // read-write sessions: take the new \Recent
+  void Rebind();                   // view_ record positions after a reload
+  RefreshChanges Merge(bool allow_expunges);
+  Status ReadKeywordsIfChanged();
+  void TryCompact();
+  // Marks `uids` expunged (only \Deleted ones when `require_deleted`),
+  // drops their quota usage and unlinks their files.
+  Status ExpungeUids(const std::vector<uint32_t>* uids, bool require_deleted);
+
+  Store* store_;
+  MailboxEntry entry_;
+  acl::Identity who_;
+  acl::Rights rights_;
+  bool read_only_;
+  bool is_owner_ = false;
+  UniqueFd dir_fd_;
+  std::unique_ptr<IndexFile> index_;
+  MailboxHeader header_;
+  IndexSnapshot snapshot_;
+  std::vector<ViewEntry> view_;
+  uint64_t view_modseq_ = 0;
+  uint32_t view_last_uid_ = 0;
+  std::unique_ptr<SeenState> seen_;  // non-owners only
+};
+
+}  // namespace satrap::mailbox

@@ -1,0 +1,96 @@
+// Reading messages and their cache records (mailbox.h).
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+
+#include "mailbox/cache_file.h"
+#include "mailbox/mailbox.h"
+#include "mailbox/store_internal.h"
+#include "mime/cache_record.h"
+#include "mime/message.h"
+
+namespace satrap::mailbox {
+
+Result<UniqueFd> Mailbox::OpenMessage(uint32_t msgno) const {
+  const uint32_t uid = Uid(msgno);
+  int fd = ::openat(dir_fd_.get(), MessageFileName(uid).c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return Status::NotFound("message has been expunged");
+    return Status::FromErrno("open message " + std::to_string(uid), errno);
+  }
+  return UniqueFd(fd);
+}
+
+Result<std::string> Mailbox::ReadMessage(uint32_t msgno) const {
+  SATRAP_ASSIGN_OR_RETURN(UniqueFd fd, OpenMessage(msgno));
+  const IndexRecord& record = Record(msgno);
+  std::string data(record.size, '\0');
+  SATRAP_RETURN_IF_ERROR(PreadExact(fd.get(), data.data(), data.size(), 0));
+  return data;
+}
+
+namespace {
+
+// The cache payload rebuilt from the message itself.
+Result<std::string> RebuildPayload(const Mailbox& mailbox, uint32_t msgno) {
+  SATRAP_ASSIGN_OR_RETURN(std::string message, mailbox.ReadMessage(msgno));
+  return mime::EncodeCacheRecord(mime::AnalyzeMessage(message));
+}
+
+Result<std::string> ReadSpan(int dir_fd, uint64_t offset, uint64_t length) {
+  int fd = ::openat(dir_fd, kCacheFileName, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Status::FromErrno("open cyrus.cache", errno);
+  UniqueFd cache(fd);
+  std::string bytes(length, '\0');
+  SATRAP_RETURN_IF_ERROR(
+      PreadExact(cache.get(), bytes.data(), bytes.size(), static_cast<off_t>(offset)));
+  return bytes;
+}
+
+// The checked payload inside `record_bytes`, or nullopt when damaged.
+std::optional<std::string> CheckedPayload(std::string_view record_bytes, uint32_t uid) {
+  Result<std::string_view> payload = DecodeCacheRecord(record_bytes, uid);
+  if (!payload.ok() || !mime::ViewCacheRecord(*payload).ok()) return std::nullopt;
+  return std::string(*payload);
+}
+
+}  // namespace
+
+Result<std::string> Mailbox::CachePayload(uint32_t msgno) const {
+  const IndexRecord& record = Record(msgno);
+  Result<std::string> bytes = ReadSpan(dir_fd_.get(), record.cache_offset, record.cache_length);
+  if (bytes.ok()) {
+    if (std::optional<std::string> payload = CheckedPayload(*bytes, record.uid)) return *payload;
+  }
+  return RebuildPayload(*this, msgno);
+}
+
+Result<std::vector<std::string>> Mailbox::CachePayloads(uint32_t first, uint32_t last) const {
+  std::vector<std::string> out;
+  if (first > last) return out;
+  uint64_t begin = UINT64_MAX, end = 0;
+  for (uint32_t m = first; m <= last; ++m) {
+    const IndexRecord& r = Record(m);
+    begin = std::min(begin, r.cache_offset);
+    end = std::max(end, r.cache_offset + r.cache_length);
+  }
+  // One sequential read for the whole range (records are in uid order).
+  Result<std::string> span = ReadSpan(dir_fd_.get(), begin, end - begin);
+  for (uint32_t m = first; m <= last; ++m) {
+    const IndexRecord& r = Record(m);
+    std::optional<std::string> payload;
+    if (span.ok()) {
+      payload = CheckedPayload(
+          std::string_view(*span).substr(r.cache_offset - begin, r.cache_length), r.uid);
+    }
+    if (!payload) {
+      SATRAP_ASSIGN_OR_RETURN(std::string rebuilt, RebuildPayload(*this, m));
+      payload = std::move(rebuilt);
+    }
+    out.push_back(std::move(*payload));
+  }
+  return out;
+}
+
+}  // namespace satrap::mailbox

@@ -1,0 +1,259 @@
+// Store: the mail store of one configuration, opened once per process.
+//
+// It owns the Berkeley DB environment (<configdirectory>/db) with
+// mailboxes.db and quota.db, the partitions, the namespace settings and the
+// rules (defaultacl, admins, umask, autocreate). There are no globals: every
+// server and tool opens one Store from its Config and passes it down.
+//
+// Rights and quota are enforced HERE, never in the servers. Every operation
+// takes the caller's acl::Identity (servers build it once per session, with
+// its groups resolved by auth/) and answers with a Status code:
+//   kNotFound      no such mailbox, OR the caller may not even see it: a user
+//                  without `l` (or `r` where reading is asked) cannot tell a
+//                  missing mailbox from a forbidden one (RFC 4314 §4)
+//   kNoPermission  the mailbox is visible (`l`) but the right is missing
+//   kExists        create/rename onto an existing name
+//   kOverQuota     a quota root would be (strict) or is (delivery) exceeded
+//   kInvalid       a bad name; kTempFail: a lock or db conflict, retry later
+// Names here are INTERNAL names; translate client names with ns() first.
+//
+// Lock order (see index_file.h): mailbox open lock -> mailbox index lock ->
+// one short db transaction. Store methods never hold two index locks at once
+// and never wait for an index lock inside a db transaction.
+//
+// Not thread-safe: one Store per process (workers are single-threaded).
+#pragma once
+
+#include <sys/types.h>
+
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "acl/acl.h"
+#include "acl/identity.h"
+#include "base/result.h"
+#include "config/imapd_config.h"
+#include "db/kv.h"
+#include "mailbox/mboxlist.h"
+#include "mailbox/namespace.h"
+#include "mailbox/partition.h"
+#include "quota/quota.h"
+
+namespace satrap::mailbox {
+
+class Mailbox;
+
+struct StoreOptions {
+  std::string config_directory;
+  Partitions partitions;
+  bool hashimapspool = false;
+  NamespaceOptions ns;
+  mode_t umask = 077;
+  std::string defaultacl = "anyone lrs";  // imapd.conf: "id rights id rights ..."
+  std::vector<std::string> admins;
+  acl::RightsSyntax rights_syntax;
+  acl::Rights implicit_owner_rights =
+      acl::kLookup | acl::kCreateMailbox | acl::kDeleteMailbox | acl::kAdmin | acl::kAnnotate;
+  // autocreatequota (Cyrus 2: 0 off, <0 unlimited, >0 KiB) or autocreate_quota
+  // (Cyrus 3: -1 off, 0 unlimited): users' INBOXes are made on first use.
+  bool autocreate = false;
+  int64_t autocreate_quota_kb = -1;  // -1: no STORAGE limit
+  int64_t autocreate_quota_messages = -1;
+  std::vector<std::string> autocreate_inbox_folders;  // "Sent|Drafts" -> {"Sent","Drafts"}
+  int quotawarn = 90;
+  bool durable = true;  // false only for throughput tests: db commits skip fsync
+
+  // Reads every option above from imapd.conf (configdirectory, partition-*,
+  // defaultpartition, hashimapspool, altnamespace, unixhierarchysep,
+  // virtdomains, userprefix, sharedprefix, umask, defaultacl, admins,
+  // autocreatequota / autocreate_quota, autocreate_inbox_folders, quotawarn).
+  static StoreOptions FromConfig(const config::Config& config);
+};
+
+// How an append is checked.
+struct AppendPolicy {
+  // kStrict for IMAP APPEND/COPY/MOVE, kDelivery for LMTP.
+  quota::QuotaCheck quota_check = quota::QuotaCheck::kStrict;
+  // The right the caller needs: `i` for IMAP, `p` for LMTP to a +mailbox.
+  acl::Rights required = acl::kInsert;
+  // lmtpd delivering to a user's own INBOX hierarchy by address: no ACL check
+  // (the owner's mail must reach her regardless of her ACL).
+  bool trusted_delivery = false;
+};
+
+// One message to append. `data` is the whole message (CRLF line ends) and
+// must stay valid during the call; callers with a spool file mmap it.
+struct NewMessage {
+  std::string_view data;
+  uint32_t system_flags = 0;           // index_format.h kFlag*; \Recent is never stored
+  std::vector<std::string> keywords;   // IMAP keywords to set
+  int64_t internal_date = 0;           // unix seconds; 0 means now
+  int16_t date_zone_minutes = 0;
+};
+
+struct AppendResult {
+  uint32_t uidvalidity = 0;
+  std::vector<uint32_t> uids;  // one per message, in order (RFC 4315 APPENDUID)
+};
+
+struct CopyResult {
+  uint32_t uidvalidity = 0;          // of the target (RFC 4315 COPYUID)
+  std::vector<uint32_t> source_uids;
+  std::vector<uint32_t> uids;        // in the target, same order
+};
+
+// LIST result row.
+struct ListEntry {
+  std::string name;  // internal
+  acl::Rights rights;
+  bool has_children = false;
+  bool selectable = true;  // false for a hierarchy level that has no mailbox of its own
+};
+
+class Store {
+ public:
+  static Result<std::unique_ptr<Store>> Open(const StoreOptions& options);
+  ~Store();
+
+  const StoreOptions& options() const { return options_; }
+  const Namespace& ns() const { return ns_; }
+  db::Environment& env() { return *env_; }
+  MailboxList& mboxlist() { return *mboxlist_; }
+  quota::QuotaDb& quotas() { return *quotas_; }
+  mode_t file_mode() const { return 0666 & ~options_.umask; }
+  mode_t dir_mode() const { return 0777 & ~options_.umask; }
+
+  // An identity for `userid` with `groups` (already resolved by auth/), with
+  // is_admin set from `admins:`.
+  acl::Identity MakeIdentity(std::string_view userid, std::vector<std::string> groups = {}) const;
+
+  // --- rights ---------------------------------------------------------
+  // The caller's rights on an existing mailbox (MYRIGHTS). kNotFound when
+  // missing or when the caller has no right at all.
+  Result<acl::Rights> RightsOn(const acl::Identity& who, std::string_view name);
+  // The rights `who` has under `entry`'s ACL.
+  acl::Rights Evaluate(const MailboxEntry& entry, const acl::Identity& who) const;
+
+  // --- mailbox management (store_manage.cc) ----------------------------
+  // CREATE: needs `k` on the parent (or, at the top of a hierarchy, admin;
+  // a user's own folders are hers by the owner rules). The new mailbox gets
+  // its parent's ACL, or defaultacl (plus the owner's full rights for a
+  // user's INBOX). `partition` "" means the parent's, or defaultpartition.
+  Status Create(const acl::Identity& who, std::string_view name, std::string_view partition = "");
+  // DELETE: needs `x`. An admin deleting a user's INBOX removes the user's
+  // whole hierarchy and quota root.
+  Status Delete(const acl::Identity& who, std::string_view name);
+  // RENAME with every child: needs `x` on `from` and `k` on `to`'s parent.
+  // Keeps unique ids, ACLs, flags and seen state; moves quota usage between
+  // roots. kUnsupported for a partition change (TODO) and for INBOX itself.
+  Status Rename(const acl::Identity& who, std::string_view from, std::string_view to);
+  // SETACL / DELETEACL / GETACL (need `a`).
+  Status SetAcl(const acl::Identity& who, std::string_view name, std::string_view identifier,
+                std::string_view rights_change);
+  Status DeleteAcl(const acl::Identity& who, std::string_view name, std::string_view identifier);
+  Result<acl::Acl> GetAcl(const acl::Identity& who, std::string_view name);
+
+  // Creates userid's INBOX (admin-less: the user's own first login when
+  // autocreatequota is on, or an admin), its quota root and the configured
+  // default folders. kExists when the INBOX already exists.
+  Status CreateUser(std::string_view userid);
+
+  // LIST: every mailbox whose EXTERNAL name (for `who`) matches `pattern`
+  // and on which `who` has `l`. In key order.
+  Result<std::vector<ListEntry>> List(const acl::Identity& who, std::string_view pattern);
+
+  // --- opening ----------------------------------------------------------
+  // SELECT (read_only false) / EXAMINE (true): needs `r`; kNotFound without
+  // `l` or `r`... (see the header comment).
+  Result<std::unique_ptr<Mailbox>> Open(const acl::Identity& who, std::string_view name,
+                                        bool read_only);
+
+  // --- appending (append.cc) ---------------------------------------------
+  // Appends `messages` to each of `targets` (one parse, one data sync per
+  // message; per target one directory sync and one index sync; hard links
+  // within a partition). Returns one result per target, in order: a target
+  // may fail (kOverQuota, kNotFound, ...) while others succeed. A target's
+  // messages are all stored or none is. The outer Status is an error only
+  // when nothing could be attempted.
+  Result<std::vector<Result<AppendResult>>> Append(const acl::Identity& who,
+                                                   std::span<const NewMessage> messages,
+                                                   std::span<const std::string> targets,
+                                                   const AppendPolicy& policy);
+
+  // COPY (move false) / MOVE (RFC 6851) of `msgnos` of an open mailbox to
+  // `target`: needs `i` on the target (and `t` `e` on the source to move),
+  // strict quota. Message files are hard links within a partition. Messages
+  // already expunged elsewhere are skipped (kNotFound if none is left).
+  Result<CopyResult> Copy(const acl::Identity& who, Mailbox& source,
+                          std::span<const uint32_t> msgnos, std::string_view target, bool move);
+
+  // --- quota (store_quota.cc) ------------------------------------------
+  // GETQUOTAROOT: the root governing `name` (needs `r`... or `l`).
+  Result<std::optional<quota::QuotaRoot>> QuotaRootOf(const acl::Identity& who,
+                                                      std::string_view name);
+  // GETQUOTA: admins, or users whose INBOX hierarchy contains the root.
+  Result<quota::QuotaRoot> GetQuota(const acl::Identity& who, std::string_view root);
+  // SETQUOTA: admins only. -1 removes a limit; both -1 removes the root.
+  // Usage is computed from the mailboxes the new root governs.
+  Status SetQuota(const acl::Identity& who, std::string_view root, int64_t storage_kb,
+                  int64_t messages);
+  // quota -f: recomputes the usage of every root under `prefix` from the
+  // index files. Returns the roots whose usage changed (before the fix).
+  Result<std::vector<quota::QuotaRoot>> FixQuotas(std::string_view prefix);
+
+  // --- subscriptions (subscriptions.cc) --------------------------------
+  // SUBSCRIBE needs `l`; UNSUBSCRIBE works on any name (the mailbox may be
+  // gone; kNotFound when it was not subscribed). Internal names, sorted.
+  Status Subscribe(const acl::Identity& who, std::string_view name);
+  Status Unsubscribe(const acl::Identity& who, std::string_view name);
+  Result<std::vector<std::string>> Subscriptions(const acl::Identity& who);
+
+  // --- internal, for Mailbox and the tools --------------------------------
+  // LookupWithRights (see below), public for append.cc and copy.cc.
+  Result<MailboxEntry> Lookup(const acl::Identity& who, std::string_view name, acl::Rights needed,
+                              acl::Rights* rights = nullptr) {
+    return LookupWithRights(who, name, needed, rights);
+  }
+  // The folder of a mailbox entry.
+  Result<std::string> FolderOf(const MailboxEntry& entry) const;
+  Result<std::string> FolderOf(std::string_view name, std::string_view partition) const;
+
+ private:
+  explicit Store(StoreOptions options);
+
+  // Looks `name` up and applies the visibility rule: kNotFound if missing or
+  // if `who` lacks both `l` and every right in `needed`; kNoPermission if
+  // visible but lacking `needed`.
+  Result<MailboxEntry> LookupWithRights(const acl::Identity& who, std::string_view name,
+                                        acl::Rights needed, acl::Rights* rights = nullptr);
+  std::string InitialAcl(std::string_view name, const std::optional<MailboxEntry>& parent) const;
+  Status CreateFolder(const MailboxEntry& entry);
+  Result<std::optional<MailboxEntry>> NearestAncestor(std::string_view name);
+  Status CheckCreateRights(const acl::Identity& who, std::string_view name,
+                           const std::optional<MailboxEntry>& ancestor);
+  // Marks the index deleted, drops the entry and its quota usage (and its
+  // quota root when `drop_root`), then removes the files.
+  Status DeleteOne(const MailboxEntry& entry, bool drop_root);
+  Result<std::string> SubscriptionFile(const acl::Identity& who) const;
+  // Rewrites `who`'s subscriptions from the `from` subtree to `to`.
+  void RenameSubscriptions(const acl::Identity& who, std::string_view from, std::string_view to);
+  // Moves quota usage of one mailbox between roots inside `txn`.
+  Status MoveUsage(db::Transaction& txn, std::string_view from_name, std::string_view to_name,
+                   uint64_t bytes, uint32_t messages);
+
+  StoreOptions options_;
+  Namespace ns_;
+  std::unique_ptr<db::Environment> env_;
+  std::unique_ptr<db::Database> mailboxes_db_;
+  std::unique_ptr<db::Database> quota_db_;
+  std::unique_ptr<MailboxList> mboxlist_;
+  std::unique_ptr<quota::QuotaDb> quotas_;
+
+  friend class Mailbox;
+};
+
+}  // namespace satrap::mailbox

@@ -1,0 +1,156 @@
+// APPEND / LMTP delivery to many mailboxes, and COPY / MOVE (store.h).
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <atomic>
+
+#include "base/strings.h"
+#include "mailbox/append_internal.h"
+#include "mailbox/mailbox.h"
+#include "mailbox/names.h"
+#include "mailbox/store_internal.h"
+#include "mime/cache_record.h"
+#include "mime/message.h"
+
+namespace satrap::mailbox {
+
+namespace {
+
+// The message files written once per partition, in the folder of the first
+// target there, under names reconstruct skips (leading '.').
+struct Spool {
+  std::string partition;
+  UniqueFd dir;
+  std::vector<std::string> names;
+
+  Spool() = default;
+  Spool(Spool&&) = default;
+  ~Spool() {
+    for (const std::string& n : names) ::unlinkat(dir.get(), n.c_str(), 0);
+  }
+};
+
+Status WriteSpool(Spool* spool, std::span<const NewMessage> messages, mode_t mode) {
+  static std::atomic<uint64_t> counter{0};
+  for (const NewMessage& m : messages) {
+    std::string name = StringPrintf(".satrap-append-%d-%llu", static_cast<int>(::getpid()),
+                                    static_cast<unsigned long long>(counter++));
+    int fd = ::openat(spool->dir.get(), name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+    if (fd < 0) return Status::FromErrno("create " + name, errno);
+    spool->names.push_back(name);
+    UniqueFd file(fd);
+    SATRAP_RETURN_IF_ERROR(WriteAll(file.get(), m.data));
+    SATRAP_RETURN_IF_ERROR(SyncFd(file.get()));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::vector<Result<AppendResult>>> Store::Append(const acl::Identity& who,
+                                                        std::span<const NewMessage> messages,
+                                                        std::span<const std::string> targets,
+                                                        const AppendPolicy& policy) {
+  if (messages.empty()) return Status::Invalid("nothing to append");
+  // Parse once, whatever the number of targets.
+  std::vector<PreparedMessage> prepared(messages.size());
+  for (size_t i = 0; i < messages.size(); ++i) {
+    const NewMessage& m = messages[i];
+    mime::MessageInfo info = mime::AnalyzeMessage(m.data);
+    PreparedMessage& p = prepared[i];
+    p.size = m.data.size();
+    p.header_size = static_cast<uint32_t>(info.root.body_offset);
+    p.cache_payload = mime::EncodeCacheRecord(info);
+    p.guid = Sha1(m.data);
+    p.system_flags = m.system_flags;
+    p.keywords = m.keywords;
+    p.internal_date = m.internal_date;
+    p.date_zone_minutes = m.date_zone_minutes;
+  }
+  std::vector<Spool> spools;
+  std::vector<Result<AppendResult>> results;
+  for (const std::string& target : targets) {
+    Result<MailboxEntry> entry = Status::Internal("unset");
+    if (policy.trusted_delivery && OwnerOf(target)) {
+      entry = mboxlist_->Lookup(nullptr, target);
+      if (entry.ok() && (entry->type & kTypeReserved)) entry = Status::NotFound("no such mailbox");
+    } else {
+      entry = LookupWithRights(who, target, policy.required);
+    }
+    if (!entry.ok()) {
+      results.push_back(entry.status());
+      continue;
+    }
+    Result<std::string> folder = FolderOf(*entry);
+    Result<UniqueFd> dir = folder.ok() ? OpenFolder(*folder) : Result<UniqueFd>(folder.status());
+    if (!dir.ok()) {
+      results.push_back(dir.status());
+      continue;
+    }
+    Spool* spool = nullptr;
+    for (Spool& s : spools) {
+      if (s.partition == entry->partition) spool = &s;
+    }
+    if (spool == nullptr) {
+      Spool fresh;
+      fresh.partition = entry->partition;
+      fresh.dir = UniqueFd(::dup(dir->get()));
+      Status written = WriteSpool(&fresh, messages, file_mode());
+      spools.push_back(std::move(fresh));
+      if (!written.ok()) {
+        spools.pop_back();
+        results.push_back(written);
+        continue;
+      }
+      spool = &spools.back();
+    }
+    for (size_t i = 0; i < prepared.size(); ++i) {
+      prepared[i].source_dir_fd = spool->dir.get();
+      prepared[i].source_name = spool->names[i];
+    }
+    results.push_back(AppendToFolder(*this, *entry, dir->get(), prepared, policy.quota_check));
+  }
+  return results;
+}
+
+Result<CopyResult> Store::Copy(const acl::Identity& who, Mailbox& source,
+                               std::span<const uint32_t> msgnos, std::string_view target,
+                               bool move) {
+  SATRAP_ASSIGN_OR_RETURN(MailboxEntry entry, LookupWithRights(who, target, acl::kInsert));
+  if (move && !source.rights().Has(acl::kExpunge | acl::kDeleteMessage)) {
+    return Status::NoPermission("MOVE needs t and e on the source");
+  }
+  if (move && source.read_only()) return Status::NoPermission("source is read-only");
+  CopyResult result;
+  std::vector<PreparedMessage> prepared;
+  for (uint32_t m : msgnos) {
+    if (source.IsExpungePending(m)) continue;
+    const IndexRecord& r = source.Record(m);
+    PreparedMessage p;
+    p.size = r.size;
+    p.header_size = r.header_size;
+    p.guid = r.guid;
+    SATRAP_ASSIGN_OR_RETURN(p.cache_payload, source.CachePayload(m));
+    p.system_flags = source.Flags(m).system;
+    for (int k = 0; k < kMaxKeywords && k < static_cast<int>(source.keywords().size()); ++k) {
+      if (r.HasKeyword(k)) p.keywords.push_back(source.keywords()[k]);
+    }
+    p.internal_date = r.internal_date;
+    p.date_zone_minutes = r.date_zone_minutes;
+    p.source_dir_fd = source.dir_fd();
+    p.source_name = MessageFileName(r.uid);
+    prepared.push_back(std::move(p));
+    result.source_uids.push_back(r.uid);
+  }
+  if (prepared.empty()) return Status::NotFound("messages have been expunged");
+  SATRAP_ASSIGN_OR_RETURN(std::string folder, FolderOf(entry));
+  SATRAP_ASSIGN_OR_RETURN(UniqueFd dir, OpenFolder(folder));
+  SATRAP_ASSIGN_OR_RETURN(AppendResult appended,
+                          AppendToFolder(*this, entry, dir.get(), prepared, quota::QuotaCheck::kStrict));
+  result.uidvalidity = appended.uidvalidity;
+  result.uids = std::move(appended.uids);
+  if (move) SATRAP_RETURN_IF_ERROR(source.ExpungeMoved(result.source_uids));
+  return result;
+}
+
+}  // namespace satrap::mailbox

@@ -1,0 +1,26 @@
+// Helpers shared by the store_*.cc, append.cc and mailbox*.cc files. Not
+// part of the public API.
+#pragma once
+
+#include <string>
+
+#include "base/file.h"
+#include "base/result.h"
+#include "mailbox/index_file.h"
+
+namespace satrap::mailbox {
+
+// Opens a mailbox folder (O_DIRECTORY). kNotFound when missing.
+Result<UniqueFd> OpenFolder(const std::string& path);
+
+// "<uid>." : the file name of a message.
+std::string MessageFileName(uint32_t uid);
+
+// Reads the index of the folder `dir_fd` in one go (open, snapshot, close).
+Result<IndexSnapshot> ReadIndexOf(int dir_fd);
+
+// Removes the message files of `snapshot` and the cyrus.* files of a folder,
+// then the folder itself if it is empty. Best effort: logs failures.
+void RemoveFolderFiles(const std::string& folder, int dir_fd, const IndexSnapshot& snapshot);
+
+}  // namespace satrap::mailbox
