@@ -6,6 +6,7 @@
 
 #include "base/check.h"
 #include "base/strings.h"
+#include "protocol/mutf7.h"
 
 namespace satrap::protocol {
 namespace {
@@ -398,6 +399,8 @@ bool ImapParser::ParseQuoted(std::string_view line, size_t* pos) {
     value.push_back(static_cast<char>(c));
     ++i;
   }
+  // RFC 6855 §3: UTF-8 in a quoted string must be valid.
+  if (limits_.utf8_quoted && !IsValidUtf8(value)) return Fail("Invalid UTF-8 in quoted string");
   *pos = i + 1;
   ImapArg arg = MakeArg(ImapArgType::kString);
   arg.text = std::move(value);

@@ -178,4 +178,13 @@ Result<std::string> Mutf7ToUtf8(std::string_view mutf7) {
 
 bool IsValidMutf7(std::string_view mutf7) { return Mutf7ToUtf8(mutf7).ok(); }
 
+bool IsValidUtf8(std::string_view text) {
+  size_t pos = 0;
+  uint32_t cp;
+  while (pos < text.size()) {
+    if (!NextCodePoint(text, &pos, &cp)) return false;
+  }
+  return true;
+}
+
 }  // namespace satrap::protocol

@@ -23,6 +23,10 @@ Result<std::string> Utf8ToMutf7(std::string_view utf8);
 // Modified UTF-7 → UTF-8, under the strict rules above.
 Result<std::string> Mutf7ToUtf8(std::string_view mutf7);
 
+// True if `text` is well-formed UTF-8 (no overlong forms, surrogates or code
+// points past U+10FFFF). NUL is allowed here; callers that refuse it check.
+bool IsValidUtf8(std::string_view text);
+
 // True if Mutf7ToUtf8 would accept `mutf7`.
 bool IsValidMutf7(std::string_view mutf7);
 

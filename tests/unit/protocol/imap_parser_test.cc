@@ -381,6 +381,10 @@ TEST(ImapParser, Utf8QuotedWhenEnabled) {
   std::string wire = "a1 SELECT \"Entw\xc3\xbcrfe\"\r\n";
   EXPECT_EQ(DriveWhole(wire, LiteralPolicy::kAccept, limits),
             std::vector<std::string>{"a1 SELECT {9}\r\nEntw\xc3\xbcrfe"});
+  // RFC 6855 §3: invalid UTF-8 is still refused.
+  wire = "a1 SELECT \"Entw\xfcrfe\"\r\n";
+  EXPECT_EQ(DriveWhole(wire, LiteralPolicy::kAccept, limits),
+            std::vector<std::string>{"a1 BAD Invalid UTF-8 in quoted string"});
 }
 
 TEST(ImapParser, FeedStopsAtCommandBoundary) {

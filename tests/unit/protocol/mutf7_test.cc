@@ -75,6 +75,8 @@ TEST(Mutf7, RejectsInvalidUtf8) {
     EXPECT_EQ(Utf8ToMutf7(text).code(), Code::kInvalid);
   }
   EXPECT_EQ(Utf8ToMutf7(std::string("a\0b", 3)).code(), Code::kInvalid);
+  for (const char* text : bad) EXPECT_FALSE(IsValidUtf8(text)) << text;
+  EXPECT_TRUE(IsValidUtf8("caf\xc3\xa9 \xf0\x9f\x98\x80"));
 }
 
 // Every code point class survives the round trip.
