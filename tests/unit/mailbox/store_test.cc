@@ -1,0 +1,249 @@
+// The store through its public API: create/delete/rename, ACL enforcement
+// (003 seed "Calculating Access", RFC 4314 §4), quota roots, append, STORE,
+// EXPUNGE and what another session's Refresh() sees (RFC 3501 §7.4.1).
+#include <sys/stat.h>
+
+#include "base/file.h"
+#include "mailbox/store_internal.h"
+#include "store_fixture.h"
+
+namespace satrap::mailbox {
+namespace {
+
+TEST_F(StoreTest, CreateUserMakesTheHashedFolderAndFullRights) {
+  ASSERT_TRUE(store_->CreateUser("julien").ok());
+  EXPECT_TRUE(PathExists(dir_ + "/spool/j/user/julien/cyrus.index"));
+  EXPECT_TRUE(PathExists(dir_ + "/spool/j/user/julien/cyrus.header"));
+  acl::Identity julien = User("julien");
+  ASSERT_TRUE(store_->Create(julien, "user.julien.Lists").ok());
+  ASSERT_TRUE(store_->Create(julien, "user.julien.Lists.OpenSSL").ok());
+  EXPECT_TRUE(PathExists(dir_ + "/spool/j/user/julien/Lists/OpenSSL/cyrus.index"));
+  EXPECT_EQ(store_->Create(julien, "user.julien.Lists").code(), Code::kExists);
+  Result<acl::Rights> rights = store_->RightsOn(julien, "user.julien.Lists.OpenSSL");
+  ASSERT_TRUE(rights.ok());
+  EXPECT_TRUE(rights->Has(acl::kRead | acl::kInsert | acl::kAdmin | acl::kExpunge));
+  // The child inherited the INBOX's ACL.
+  EXPECT_EQ(store_->mboxlist().Lookup(nullptr, "user.julien.Lists.OpenSSL")->acl,
+            store_->mboxlist().Lookup(nullptr, "user.julien")->acl);
+}
+
+TEST_F(StoreTest, NotFoundAndNoPermissionAreIndistinguishableWithoutLookup) {
+  ASSERT_TRUE(store_->CreateUser("alice").ok());
+  ASSERT_TRUE(store_->Create(User("alice"), "user.alice.private").ok());
+  acl::Identity bob = User("bob");
+  // Bob has no right at all: missing and forbidden look the same.
+  EXPECT_EQ(store_->Open(bob, "user.alice.private", false).code(), Code::kNotFound);
+  EXPECT_EQ(store_->Open(bob, "user.alice.nothere", false).code(), Code::kNotFound);
+  EXPECT_EQ(store_->Delete(bob, "user.alice.private").code(), Code::kNotFound);
+  // With `l` only, the mailbox exists for him but cannot be read.
+  ASSERT_TRUE(store_->SetAcl(User("alice"), "user.alice.private", "bob", "l").ok());
+  EXPECT_EQ(store_->Open(bob, "user.alice.private", false).code(), Code::kNoPermission);
+  // Users cannot create top-level mailboxes or under others' INBOXes.
+  EXPECT_EQ(store_->Create(bob, "shared").code(), Code::kNoPermission);
+  EXPECT_EQ(store_->Create(bob, "user.alice.x").code(), Code::kNoPermission);
+  // The admin always has l and a, but not r or c/x ("The IMAP administrative
+  // account does NOT have the automatic access to delete mail folders").
+  EXPECT_EQ(store_->Open(admin_, "user.alice.private", true).code(), Code::kNoPermission);
+  EXPECT_TRUE(store_->GetAcl(admin_, "user.alice.private").ok());
+  EXPECT_EQ(store_->Delete(admin_, "user.alice.private").code(), Code::kNoPermission);
+}
+
+TEST_F(StoreTest, NegativeRightsAndAnyone) {
+  ASSERT_TRUE(store_->Create(admin_, "shared").ok());  // defaultacl: anyone lrs
+  acl::Identity bob = User("bob");
+  EXPECT_TRUE(store_->Open(bob, "shared", true).ok());
+  ASSERT_TRUE(store_->SetAcl(admin_, "shared", "-bob", "r").ok());
+  EXPECT_EQ(store_->Open(bob, "shared", true).code(), Code::kNoPermission);
+  acl::Identity carol = User("carol");
+  carol.groups = {"staff"};
+  ASSERT_TRUE(store_->SetAcl(admin_, "shared", "group:staff", "lrswi").ok());
+  EXPECT_NE(AppendOne(carol, "shared", "hi"), 0u);
+  EXPECT_EQ(AppendOne(bob, "shared", "hi"), 0u);
+}
+
+TEST_F(StoreTest, AppendStoreExpungeAndAnotherSessionSeesIt) {
+  ASSERT_TRUE(store_->CreateUser("alice").ok());
+  acl::Identity alice = User("alice");
+  ASSERT_EQ(AppendOne(alice, "user.alice", "one"), 1u);
+  ASSERT_EQ(AppendOne(alice, "user.alice", "two"), 2u);
+  auto a = store_->Open(alice, "user.alice", false);
+  auto b = store_->Open(alice, "user.alice", false);
+  ASSERT_TRUE(a.ok() && b.ok());
+  Mailbox& first = **a;
+  Mailbox& second = **b;
+  EXPECT_EQ(first.exists(), 2u);
+  // The first read-write session claimed \Recent.
+  EXPECT_EQ(first.recent_count(), 2u);
+  EXPECT_EQ(second.recent_count(), 0u);
+  Result<std::string> body = first.ReadMessage(2);
+  ASSERT_TRUE(body.ok());
+  EXPECT_NE(body->find("two"), std::string::npos);
+  EXPECT_EQ(first.Record(2).size, body->size());
+  Result<std::string> payload = first.CachePayload(1);
+  ASSERT_TRUE(payload.ok());
+  EXPECT_EQ(first.CachePayloads(1, 2)->size(), 2u);
+
+  FlagChange deleted{FlagOp::kAdd, kFlagDeleted, {"Junk"}, std::nullopt};
+  uint32_t one = 1;
+  Result<StoreOutcome> stored = first.StoreFlags(std::span<const uint32_t>(&one, 1), deleted);
+  ASSERT_TRUE(stored.ok()) << stored.status().ToString();
+  EXPECT_EQ(stored->changed, std::vector<uint32_t>{1});
+  EXPECT_EQ(first.keywords(), std::vector<std::string>{"Junk"});
+
+  Result<RefreshChanges> seen = second.Refresh(false);
+  ASSERT_TRUE(seen.ok());
+  EXPECT_EQ(seen->flags_changed, std::vector<uint32_t>{1});
+  EXPECT_TRUE(seen->keywords_changed);
+  EXPECT_TRUE(second.Flags(1).system & kFlagDeleted);
+
+  Result<RefreshChanges> expunged = first.Expunge(std::nullopt);
+  ASSERT_TRUE(expunged.ok()) << expunged.status().ToString();
+  EXPECT_EQ(expunged->expunged, std::vector<uint32_t>{1});
+  EXPECT_EQ(first.exists(), 1u);
+  // During FETCH/STORE/SEARCH the other view must not renumber...
+  Result<RefreshChanges> quiet = second.Refresh(false);
+  ASSERT_TRUE(quiet.ok());
+  EXPECT_TRUE(quiet->expunged.empty());
+  EXPECT_EQ(second.exists(), 2u);
+  EXPECT_TRUE(second.IsExpungePending(1));
+  EXPECT_EQ(second.ReadMessage(1).code(), Code::kNotFound);
+  // ...until it may.
+  Result<RefreshChanges> loud = second.Refresh(true);
+  ASSERT_TRUE(loud.ok());
+  EXPECT_EQ(loud->expunged, std::vector<uint32_t>{1});
+  EXPECT_EQ(second.exists(), 1u);
+  EXPECT_EQ(second.Uid(1), 2u);
+  // New mail reaches both views with a new uid.
+  ASSERT_EQ(AppendOne(alice, "user.alice", "three"), 3u);
+  Result<RefreshChanges> more = second.Refresh(true);
+  ASSERT_TRUE(more.ok());
+  EXPECT_TRUE(more->exists_changed);
+  EXPECT_EQ(more->exists, 2u);
+}
+
+TEST_F(StoreTest, CompactionAfterLastClose) {
+  ASSERT_TRUE(store_->CreateUser("alice").ok());
+  acl::Identity alice = User("alice");
+  for (int i = 0; i < 3; ++i) ASSERT_NE(AppendOne(alice, "user.alice", "m", kFlagDeleted), 0u);
+  {
+    auto box = store_->Open(alice, "user.alice", false);
+    ASSERT_TRUE(box.ok());
+    ASSERT_TRUE((*box)->Expunge(std::nullopt).ok());
+  }
+  auto folder = OpenFolder(dir_ + "/spool/a/user/alice");
+  ASSERT_TRUE(folder.ok());
+  auto snapshot = ReadIndexOf(folder->get());
+  ASSERT_TRUE(snapshot.ok());
+  EXPECT_EQ(snapshot->header.num_records, 0u);
+  EXPECT_EQ(snapshot->header.uidnext, 4u);
+  EXPECT_FALSE(PathExists(dir_ + "/spool/a/user/alice/1."));
+}
+
+TEST_F(StoreTest, QuotaRootsStrictAndDelivery) {
+  ASSERT_TRUE(store_->CreateUser("adam").ok());
+  acl::Identity adam = User("adam");
+  ASSERT_TRUE(store_->Create(adam, "user.adam.subsys").ok());
+  ASSERT_TRUE(store_->Create(adam, "user.adam.klug").ok());
+  ASSERT_TRUE(store_->SetQuota(admin_, "user.adam", 1, -1).ok());  // 1 KiB
+  ASSERT_TRUE(store_->SetQuota(admin_, "user.adam.subsys", -1, 1).ok());
+  EXPECT_EQ(store_->SetQuota(adam, "user.adam", 100, -1).code(), Code::kNoPermission);
+  std::string big(900, 'x');
+  ASSERT_NE(AppendOne(adam, "user.adam.klug", big), 0u);
+  // Strict: a second one would exceed 1 KiB.
+  EXPECT_EQ(AppendOne(adam, "user.adam", big), 0u);
+  // Delivery: still under the limit, so any size is accepted...
+  std::string data = "Subject: x\r\n\r\n" + std::string(5000, 'y') + "\r\n";
+  NewMessage m;
+  m.data = data;
+  std::string inbox[] = {"user.adam"};
+  AppendPolicy lmtp;
+  lmtp.quota_check = quota::QuotaCheck::kDelivery;
+  lmtp.trusted_delivery = true;
+  acl::Identity postman = User("");
+  auto delivered = store_->Append(postman, std::span<const NewMessage>(&m, 1), inbox, lmtp);
+  ASSERT_TRUE(delivered.ok());
+  EXPECT_TRUE((*delivered)[0].ok());
+  // ...and then the root is over: refused with kOverQuota.
+  delivered = store_->Append(postman, std::span<const NewMessage>(&m, 1), inbox, lmtp);
+  EXPECT_EQ((*delivered)[0].code(), Code::kOverQuota);
+  // user.adam.subsys counts against its own root (1 message).
+  ASSERT_NE(AppendOne(adam, "user.adam.subsys", "s"), 0u);
+  EXPECT_EQ(AppendOne(adam, "user.adam.subsys", "s"), 0u);
+  Result<quota::QuotaRoot> root = store_->GetQuota(adam, "user.adam");
+  ASSERT_TRUE(root.ok());
+  EXPECT_EQ(root->used_messages, 2u);
+  EXPECT_EQ(store_->QuotaRootOf(adam, "user.adam.klug")->value().root, "user.adam");
+  // quota -f finds nothing to fix when usage was kept exact.
+  EXPECT_TRUE(store_->FixQuotas("")->empty());
+}
+
+TEST_F(StoreTest, RenameKeepsIdentityQuotaAndSubscriptions) {
+  ASSERT_TRUE(store_->CreateUser("alice").ok());
+  acl::Identity alice = User("alice");
+  ASSERT_TRUE(store_->Create(alice, "user.alice.a").ok());
+  ASSERT_TRUE(store_->Create(alice, "user.alice.a.b").ok());
+  ASSERT_TRUE(store_->SetQuota(admin_, "user.alice", 1000, -1).ok());
+  ASSERT_NE(AppendOne(alice, "user.alice.a.b", "x"), 0u);
+  ASSERT_TRUE(store_->Subscribe(alice, "user.alice.a.b").ok());
+  std::string uniqueid = store_->mboxlist().Lookup(nullptr, "user.alice.a.b")->uniqueid;
+  ASSERT_TRUE(store_->Rename(alice, "user.alice.a", "user.alice.z").ok());
+  EXPECT_EQ(store_->mboxlist().Lookup(nullptr, "user.alice.a.b").code(), Code::kNotFound);
+  EXPECT_EQ(store_->mboxlist().Lookup(nullptr, "user.alice.z.b")->uniqueid, uniqueid);
+  auto box = store_->Open(alice, "user.alice.z.b", true);
+  ASSERT_TRUE(box.ok()) << box.status().ToString();
+  EXPECT_EQ((*box)->exists(), 1u);
+  EXPECT_EQ(*store_->Subscriptions(alice), std::vector<std::string>{"user.alice.z.b"});
+  EXPECT_TRUE(store_->FixQuotas("")->empty());
+  EXPECT_EQ(store_->Rename(alice, "user.alice.z", "user.alice.z.c").code(), Code::kInvalid);
+  ASSERT_TRUE(store_->Create(alice, "user.alice.y").ok());
+  EXPECT_EQ(store_->Rename(alice, "user.alice.z", "user.alice.y").code(), Code::kExists);
+}
+
+TEST_F(StoreTest, CopyLinksAndMoveExpunges) {
+  ASSERT_TRUE(store_->CreateUser("alice").ok());
+  acl::Identity alice = User("alice");
+  ASSERT_TRUE(store_->Create(alice, "user.alice.Archive").ok());
+  ASSERT_NE(AppendOne(alice, "user.alice", "keep me"), 0u);
+  auto box = store_->Open(alice, "user.alice", false);
+  ASSERT_TRUE(box.ok());
+  uint32_t one = 1;
+  Result<CopyResult> copied =
+      store_->Copy(alice, **box, std::span<const uint32_t>(&one, 1), "user.alice.Archive", true);
+  ASSERT_TRUE(copied.ok()) << copied.status().ToString();
+  EXPECT_EQ(copied->uids, std::vector<uint32_t>{1});
+  struct stat st;
+  ASSERT_EQ(::stat((dir_ + "/spool/a/user/alice/Archive/1.").c_str(), &st), 0);
+  Result<RefreshChanges> changes = (*box)->Refresh(true);
+  ASSERT_TRUE(changes.ok());
+  EXPECT_EQ(changes->expunged, std::vector<uint32_t>{1});
+}
+
+TEST_F(StoreTest, DeleteAndList) {
+  ASSERT_TRUE(store_->CreateUser("alice").ok());
+  acl::Identity alice = User("alice");
+  ASSERT_TRUE(store_->Create(alice, "user.alice.Sent").ok());
+  ASSERT_TRUE(store_->Create(alice, "user.alice.Sent.2024").ok());
+  ASSERT_TRUE(store_->Create(admin_, "news").ok());
+  Result<std::vector<ListEntry>> all = store_->List(alice, "*");
+  ASSERT_TRUE(all.ok());
+  std::vector<std::string> names;
+  for (const ListEntry& e : *all) names.push_back(e.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"news", "user.alice", "user.alice.Sent",
+                                             "user.alice.Sent.2024"}));
+  Result<std::vector<ListEntry>> top = store_->List(alice, "inbox.%");
+  ASSERT_TRUE(top.ok());
+  ASSERT_EQ(top->size(), 1u);
+  EXPECT_TRUE((*top)[0].has_children);
+  ASSERT_TRUE(store_->Delete(alice, "user.alice.Sent.2024").ok());
+  EXPECT_FALSE(PathExists(dir_ + "/spool/a/user/alice/Sent/2024"));
+  // Seed: "To remove folders the cyrus administrator must first grant itself
+  // the appropriate access: c".
+  EXPECT_EQ(store_->Delete(admin_, "user.alice").code(), Code::kNoPermission);
+  ASSERT_TRUE(store_->SetAcl(admin_, "user.alice", "cyrus", "+c").ok());
+  ASSERT_TRUE(store_->Delete(admin_, "user.alice").ok());
+  EXPECT_FALSE(PathExists(dir_ + "/spool/a/user/alice"));
+  EXPECT_EQ(store_->List(admin_, "*")->size(), 1u);
+}
+
+}  // namespace
+}  // namespace satrap::mailbox
