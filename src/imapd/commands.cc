@@ -1,0 +1,34 @@
+// The command table: the one place to see what imapd implements and when
+// each command is allowed (RFC 3501 §6 and the extensions in CAPABILITY).
+#include "commands.h"
+
+namespace satrap::imapd {
+namespace {
+
+constexpr Command kCommands[] = {
+    // RFC 3501 §6.1: any state.
+    {"CAPABILITY", CmdCapability, kAnyState, 0},
+    {"NOOP", CmdNoop, kAnyState, 0},
+    {"LOGOUT", CmdLogout, kAnyState, kBreaksMailbox},
+    {"ID", CmdId, kAnyState, 0},  // RFC 2971
+    // §6.2: not authenticated.
+    {"STARTTLS", CmdStartTls, kNotAuth, 0},
+    {"AUTHENTICATE", CmdAuthenticate, kNotAuth, 0},
+    {"LOGIN", CmdLogin, kNotAuth, 0},
+    // §6.3: authenticated (and selected).
+    {"ENABLE", CmdEnable, kAuth, 0},  // RFC 5161: authenticated state only
+    {"NAMESPACE", CmdNamespace, kAuthOrSelected, 0},
+    // §6.4: selected.
+    {"CHECK", CmdCheck, kSelected, 0},
+};
+
+}  // namespace
+
+const Command* FindCommand(std::string_view name) {
+  for (const Command& command : kCommands) {
+    if (command.name == name) return &command;
+  }
+  return nullptr;
+}
+
+}  // namespace satrap::imapd

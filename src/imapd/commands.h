@@ -1,0 +1,53 @@
+// The command table: every IMAP command imapd knows, the states it is
+// allowed in and how it interacts with the selected mailbox's sequence
+// numbers (commands.cc holds the one constexpr table; handlers live one file
+// per family, cmd_*.cc).
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "session.h"
+
+namespace satrap::imapd {
+
+// Flags of a command.
+enum CommandFlag : uint8_t {
+  // Uses message sequence numbers in its arguments or results (FETCH, STORE,
+  // SEARCH, COPY): no EXPUNGE may be sent while it runs or as it ends (RFC
+  // 3501 §7.4.1), unless it is the UID form.
+  kUsesSeqs = 1,
+  // Renumbers messages itself (EXPUNGE): reports its own expunges.
+  kBreaksSeqs = 2,
+  // Changes which mailbox is selected (SELECT, CLOSE, UNSELECT, LOGOUT):
+  // no updates of the old mailbox are reported after it.
+  kBreaksMailbox = 4,
+  // The UID form of a command ("UID FETCH").
+  kUid = 8,
+};
+
+using Handler = void (*)(Session& session, const Args& args, Responder& r);
+
+struct Command {
+  std::string_view name;  // upper case; "UID FETCH" for UID forms
+  Handler handler;
+  uint8_t states;  // StateBit mask
+  uint8_t flags;   // CommandFlag mask
+};
+
+// The entry for `name` (upper case, "UID FETCH" form), or nullptr.
+const Command* FindCommand(std::string_view name);
+
+// Handlers (one file per family).
+void CmdCapability(Session& s, const Args& a, Responder& r);
+void CmdNoop(Session& s, const Args& a, Responder& r);
+void CmdLogout(Session& s, const Args& a, Responder& r);
+void CmdId(Session& s, const Args& a, Responder& r);
+void CmdEnable(Session& s, const Args& a, Responder& r);
+void CmdNamespace(Session& s, const Args& a, Responder& r);
+void CmdCheck(Session& s, const Args& a, Responder& r);
+void CmdLogin(Session& s, const Args& a, Responder& r);
+void CmdAuthenticate(Session& s, const Args& a, Responder& r);
+void CmdStartTls(Session& s, const Args& a, Responder& r);
+
+}  // namespace satrap::imapd
