@@ -247,9 +247,14 @@ Status BdbEnvironment::FailCheck() {
 
 Result<std::unique_ptr<Environment>> Environment::Open(const std::string& dir,
                                                        const EnvironmentOptions& options) {
-  if (options.create) SATRAP_RETURN_IF_ERROR(MakeDirectories(dir));
+  if (options.create) {
+    SATRAP_RETURN_IF_ERROR(MakeDirectories(dir));
+  } else if (!PathExists(dir)) {
+    return Status::NotFound("no database environment at " + dir);
+  }
+  // The region files are rebuilt when missing (after a backup, or a clean
+  // removal), so DB_CREATE stays even when the folder must exist.
   uint32_t flags = internal::kEnvFlags;
-  if (!options.create) flags &= ~DB_CREATE;
   SATRAP_ASSIGN_OR_RETURN(internal::EnvPtr env, internal::OpenHandle(dir, options, flags));
   // The watchdog thread gets a DB_ENV handle of its own, so that neither
   // handle is shared between threads. (DB_THREAD would allow sharing, but

@@ -59,7 +59,7 @@
 namespace satrap::db {
 
 struct EnvironmentOptions {
-  bool create = true;     // create the folder and environment files if missing
+  bool create = true;     // create the folder if missing (else kNotFound)
   bool durable = true;    // false: commits don't wait for the log to hit disk
   size_t cache_bytes = 8 * 1024 * 1024;
   int file_mode = 0600;

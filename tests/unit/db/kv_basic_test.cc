@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/file.h"
 #include "db/kv.h"
 #include "db_test_util.h"
 
@@ -214,7 +215,8 @@ TEST(KvOpen, RefusesToCreateWhenAskedNotTo) {
   EnvironmentOptions options = TestOptions();
   options.create = false;
   auto env = Environment::Open(scratch.Sub("missing"), options);
-  EXPECT_FALSE(env.ok());
+  EXPECT_TRUE(env.status().Is(Code::kNotFound)) << env.status().ToString();
+  EXPECT_FALSE(PathExists(scratch.Sub("missing")));
 }
 
 TEST(KvOpen, CheckpointAndLogRemovalWork) {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "base/check.h"
+#include "base/file.h"
 #include "db/kv.h"
 #include "db_test_util.h"
 #include "log/log.h"
@@ -195,6 +196,20 @@ TEST(ProcessTest, RecoverRollsBackTheKilledTransaction) {
   ASSERT_TRUE(status.ok()) << status.ToString();
   ExpectOnlyCommitted(dir);
 }
+
+#ifdef SATRAP_CTL_CYRUSDB
+// The same through the START job, as cyrmaster runs it.
+TEST(ProcessTest, CtlCyrusdbRecoverRollsBackTheKilledTransaction) {
+  ScratchDir scratch;
+  std::string dir = scratch.Sub("db");
+  std::string config = scratch.Sub("imapd.conf");
+  ASSERT_TRUE(WriteFileAtomic(config, "configdirectory: " + scratch.path() + "\n").ok());
+  ASSERT_EQ(testing::RunProgram({SATRAP_CTL_CYRUSDB, "-C", config, "-r"}), 0);
+  KillVictim(StartVictim(dir));
+  ASSERT_EQ(testing::RunProgram({SATRAP_CTL_CYRUSDB, "-C", config, "-r"}), 0);
+  ExpectOnlyCommitted(dir);
+}
+#endif
 
 TEST(ProcessTest, RecoverCreatesAMissingEnvironment) {
   ScratchDir scratch;
