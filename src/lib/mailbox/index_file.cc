@@ -89,14 +89,21 @@ Status IndexFile::Lock(int type, off_t byte, bool wait, bool* got) {
   }
 }
 
-Status IndexFile::HoldOpenShared() { return Lock(F_RDLCK, 1, true); }
+Status IndexFile::HoldOpenShared() {
+  SATRAP_RETURN_IF_ERROR(Lock(F_RDLCK, 1, true));
+  holding_open_ = true;
+  return Status::Ok();
+}
 
 bool IndexFile::TryOpenExclusive() {
   bool got = false;
   return Lock(F_WRLCK, 1, false, &got).ok() && got;
 }
 
-void IndexFile::ReleaseOpen() { (void)Lock(F_UNLCK, 1, true); }
+void IndexFile::ReleaseOpen() {
+  (void)Lock(F_UNLCK, 1, true);
+  holding_open_ = false;
+}
 
 bool IndexFile::Replaced() const {
   struct stat mine, path;
@@ -165,7 +172,18 @@ Result<IndexSnapshot> IndexFile::Snapshot() {
 
 Result<IndexHeader> IndexFile::Begin() {
   CHECK(!in_transaction_) << "nested index transaction";
-  SATRAP_RETURN_IF_ERROR(Lock(F_WRLCK, 0, true));
+  for (int attempt = 0;; ++attempt) {
+    SATRAP_RETURN_IF_ERROR(Lock(F_WRLCK, 0, true));
+    if (!Replaced()) break;
+    // Compacted or reconstructed while we waited: writing to the old file
+    // would be lost. A handle without the open lock just follows the new
+    // file; an open Mailbox must Refresh() first.
+    (void)Lock(F_UNLCK, 0, true);
+    if (holding_open_ || attempt >= 10) return Status::TempFail("cyrus.index was replaced");
+    int fd = ::openat(dir_fd_, kIndexFileName, O_RDWR | O_CLOEXEC);
+    if (fd < 0) return Status::FromErrno("open cyrus.index", errno);
+    fd_.Reset(fd);
+  }
   in_transaction_ = true;
   Status repaired = RepairDirty();
   Result<IndexHeader> header =

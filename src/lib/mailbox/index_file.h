@@ -77,7 +77,9 @@ class IndexFile {
   Result<IndexHeader> ReadHeader();
 
   // --- write transaction -------------------------------------------------
-  // Takes the exclusive index lock; returns the current header.
+  // Takes the exclusive index lock; returns the current header. If the file
+  // was replaced meanwhile, a handle without the open lock reopens it; one
+  // with it gets kTempFail (its owner must Refresh()).
   Result<IndexHeader> Begin();
   // Reads records [first, first + count) while in a transaction.
   Result<std::vector<IndexRecord>> ReadRecords(uint32_t first, uint32_t count);
@@ -105,6 +107,7 @@ class IndexFile {
   int dir_fd_;
   UniqueFd fd_;
   bool in_transaction_ = false;
+  bool holding_open_ = false;
 };
 
 // Recomputes the counting fields of `header` (exists, expunged, deleted,
