@@ -1,0 +1,158 @@
+// Spool: the bytes lmtpd keeps for a message, and what it refuses
+// (RFC 5321 §2.3.8 line ends, §4.5.3.1.6 line length, NULs, size limit).
+#include "lmtpd/spool.h"
+
+#include <gtest/gtest.h>
+
+#include <memory>
+
+namespace satrap::lmtpd {
+namespace {
+
+std::unique_ptr<Spool> MakeSpool(uint64_t max = 0, bool strict = true) {
+  Result<std::unique_ptr<Spool>> s = Spool::Create("/tmp", max, strict);
+  EXPECT_TRUE(s.ok()) << s.status().ToString();
+  return std::move(*s);
+}
+
+std::string Contents(Spool& spool) {
+  Result<MappedMessage> m = spool.Map();
+  EXPECT_TRUE(m.ok());
+  return std::string(m->data());
+}
+
+TEST(Spool, LinesGetCrlf) {
+  auto spool = MakeSpool();
+  spool->AddLine("Subject: x", false);
+  spool->AddLine("", false);
+  spool->AddLine("body", false);
+  spool->Finish();
+  EXPECT_EQ(spool->defect(), SpoolDefect::kNone);
+  EXPECT_EQ(Contents(*spool), "Subject: x\r\n\r\nbody\r\n");
+  EXPECT_EQ(spool->size(), 20u);
+}
+
+TEST(Spool, EmptyMessageMapsToEmptyView) {
+  auto spool = MakeSpool();
+  spool->Finish();
+  EXPECT_EQ(Contents(*spool), "");
+}
+
+TEST(Spool, DefectsInStrictMode) {
+  struct Case {
+    const char* name;
+    std::string line;
+    bool bare_lf;
+    SpoolDefect defect;
+  };
+  const Case cases[] = {
+      {"clean", "abc", false, SpoolDefect::kNone},
+      {"bare LF", "abc", true, SpoolDefect::kBareNewline},
+      {"bare CR", "a\rb", false, SpoolDefect::kBareNewline},
+      {"NUL", std::string("a\0b", 3), false, SpoolDefect::kNul},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    auto spool = MakeSpool();
+    spool->AddLine(c.line, c.bare_lf);
+    spool->Finish();
+    EXPECT_EQ(spool->defect(), c.defect);
+  }
+}
+
+TEST(Spool, LenientModeRepairsLineEnds) {
+  auto spool = MakeSpool(0, /*strict=*/false);
+  spool->AddLine("a\rb", true);
+  spool->Finish();
+  EXPECT_EQ(spool->defect(), SpoolDefect::kNone);
+  EXPECT_EQ(Contents(*spool), "a\r\nb\r\n");
+}
+
+TEST(Spool, SizeLimitStopsKeepingButCounts) {
+  auto spool = MakeSpool(10);
+  spool->AddLine("0123456789", false);  // 12 bytes with CRLF
+  spool->AddLine("more", false);
+  spool->Finish();
+  EXPECT_EQ(spool->defect(), SpoolDefect::kTooBig);
+  EXPECT_EQ(spool->size(), 18u);
+}
+
+TEST(Spool, LineTooLongIsADefect) {
+  auto spool = MakeSpool();
+  spool->MarkLineTooLong();
+  spool->AddLine("x", false);
+  spool->Finish();
+  EXPECT_EQ(spool->defect(), SpoolDefect::kLineTooLong);
+}
+
+TEST(Spool, ResetStartsOver) {
+  auto spool = MakeSpool(100);
+  spool->AddLine(std::string("\0", 1), false);
+  spool->Finish();
+  ASSERT_EQ(spool->defect(), SpoolDefect::kNul);
+  spool->Reset();
+  spool->AddLine("ok", false);
+  spool->Finish();
+  EXPECT_EQ(spool->defect(), SpoolDefect::kNone);
+  EXPECT_EQ(Contents(*spool), "ok\r\n");
+}
+
+// RFC 3030 BDAT: raw bytes, CR LF pairs may straddle chunks; every split
+// point of the same stream gives the same result.
+TEST(Spool, BdatBytesAtEverySplitPoint) {
+  const std::string wire = "A: b\r\n\r\nline1\r\nline2\r\n";
+  for (size_t cut = 0; cut <= wire.size(); ++cut) {
+    SCOPED_TRACE(cut);
+    auto spool = MakeSpool();
+    spool->AddBytes(std::string_view(wire).substr(0, cut));
+    spool->AddBytes(std::string_view(wire).substr(cut));
+    spool->Finish();
+    EXPECT_EQ(spool->defect(), SpoolDefect::kNone);
+    EXPECT_EQ(Contents(*spool), wire);
+  }
+}
+
+TEST(Spool, BdatBareLineEnds) {
+  struct Case {
+    std::string wire;
+    SpoolDefect strict;
+    std::string repaired;
+  };
+  const Case cases[] = {
+      {"a\nb\r\n", SpoolDefect::kBareNewline, "a\r\nb\r\n"},
+      {"a\rb\r\n", SpoolDefect::kBareNewline, "a\r\nb\r\n"},
+      {"ab\r", SpoolDefect::kBareNewline, "ab\r\n"},
+      {"a\r\r\n", SpoolDefect::kBareNewline, "a\r\n\r\n"},
+      {std::string("a\0\r\n", 4), SpoolDefect::kNul, std::string("a\0\r\n", 4)},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.wire);
+    for (size_t cut = 0; cut <= c.wire.size(); ++cut) {
+      auto strict = MakeSpool();
+      strict->AddBytes(std::string_view(c.wire).substr(0, cut));
+      strict->AddBytes(std::string_view(c.wire).substr(cut));
+      strict->Finish();
+      EXPECT_EQ(strict->defect(), c.strict);
+      auto lenient = MakeSpool(0, false);
+      lenient->AddBytes(std::string_view(c.wire).substr(0, cut));
+      lenient->AddBytes(std::string_view(c.wire).substr(cut));
+      lenient->Finish();
+      if (c.strict == SpoolDefect::kBareNewline) {
+        EXPECT_EQ(lenient->defect(), SpoolDefect::kNone);
+        EXPECT_EQ(Contents(*lenient), c.repaired);
+      }
+    }
+  }
+}
+
+TEST(Spool, LargeMessageGoesThroughTheFile) {
+  auto spool = MakeSpool();
+  std::string line(998, 'x');
+  for (int i = 0; i < 300; ++i) spool->AddLine(line, false);
+  spool->Finish();
+  EXPECT_EQ(spool->defect(), SpoolDefect::kNone);
+  EXPECT_EQ(Contents(*spool).size(), 300u * 1000u);
+}
+
+}  // namespace
+}  // namespace satrap::lmtpd
