@@ -1,0 +1,87 @@
+// Maildrop: the POP3 view of one user's INBOX for one session (RFC 1939 §6,
+// §8): the messages numbered 1..count() at login, the session's deletion
+// marks, and the UPDATE step that expunges the marked messages at QUIT.
+//
+// The rules (rights, popuseacl, the lock against a second POP3 session,
+// popminpoll, quota accounting of the expunge) belong to the store; this
+// class only keeps POP3's session state over a mailbox::Mailbox. Messages
+// that another session (IMAP) expunges after login keep their numbers;
+// retrieving one then fails (kNotFound), as RFC 1939 lets a server report.
+//
+// A dropped connection never reaches Commit(): destroying a Maildrop
+// without Commit() deletes nothing (RFC 1939 §6).
+//
+// Borrows the Store, which must outlive it. Not thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "acl/identity.h"
+#include "base/file.h"
+#include "base/result.h"
+#include "mailbox/mailbox.h"
+#include "mailbox/store.h"
+
+namespace satrap::pop3d {
+
+// uidl_format (imapd.conf), as Cyrus spells it.
+enum class UidlFormat { kUidOnly, kCyrus, kDovecot, kCourier };
+UidlFormat ParseUidlFormat(std::string_view value);
+
+// The RFC 1939 unique-id of a message: stable across sessions and the same
+// for a message however it is reached, because it is derived from the
+// mailbox's uidvalidity and the message's UID:
+//   kCyrus "<uidvalidity>.<uid>", kUidOnly "<uid>",
+//   kDovecot "%08x%08x" of uid then uidvalidity, kCourier "<uidvalidity>-<uid>".
+std::string FormatUidl(UidlFormat format, uint32_t uidvalidity, uint32_t uid);
+
+class Maildrop {
+ public:
+  // Opens `who`'s INBOX for POP3. The store's Status on failure (kInUse,
+  // kNotFound, kNoPermission, kTempFail, kCorrupt...).
+  static Result<std::unique_ptr<Maildrop>> Open(mailbox::Store& store, const acl::Identity& who,
+                                                UidlFormat uidl_format);
+  ~Maildrop();
+
+  // Messages numbered at login, deleted ones included.
+  uint32_t count() const { return static_cast<uint32_t>(messages_.size()); }
+  // True for 1..count() not marked deleted (RFC 1939: any other number,
+  // or a deleted message, is "no such message").
+  bool Exists(uint32_t msgno) const;
+  // Exists(msgno) must hold for these.
+  uint64_t Size(uint32_t msgno) const;
+  std::string UniqueId(uint32_t msgno) const;
+  // STAT: messages and octets not marked deleted.
+  uint32_t live_count() const;
+  uint64_t live_size() const;
+
+  void MarkDeleted(uint32_t msgno);
+  // RSET: unmarks everything.
+  void ResetMarks();
+  // The stored message file (exact bytes, CRLF). kNotFound when it was
+  // expunged by another session since login.
+  Result<UniqueFd> OpenMessage(uint32_t msgno) const;
+
+  // UPDATE state (RFC 1939 §6): expunges the marked messages through the
+  // store (quota usage follows). Messages already expunged by others are
+  // skipped. The store's Status on failure (kNoPermission without `t`/`e`).
+  Status Commit();
+  size_t marked_count() const;
+
+ private:
+  struct Message {
+    uint32_t uid;
+    uint64_t size;
+    bool deleted;
+  };
+  Maildrop(std::unique_ptr<mailbox::Mailbox> mailbox, UidlFormat uidl_format);
+
+  std::unique_ptr<mailbox::Mailbox> mailbox_;
+  UidlFormat uidl_format_;
+  std::vector<Message> messages_;
+};
+
+}  // namespace satrap::pop3d
