@@ -9,6 +9,7 @@ import os
 import poplib
 import pwd
 import socket
+import ssl
 import subprocess
 import unittest
 
@@ -25,6 +26,65 @@ def message(n, body=None, size=0):
     return text.encode()
 
 
+def client_context():
+    """A TLS client context that accepts the test's self-signed certificate."""
+    ctx = ssl.create_default_context()
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    return ctx
+
+
+class RawPop:
+    """Byte-level POP3 client for tests that need exact wire control."""
+
+    def __init__(self, port, tls=False, timeout=20):
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+        if tls:
+            self.sock = client_context().wrap_socket(self.sock, server_hostname="localhost")
+        self.file = self.sock.makefile("rb")
+        self.greeting = self.readline()
+
+    def send(self, data):
+        if isinstance(data, str):
+            data = data.encode()
+        self.sock.sendall(data)
+
+    def readline(self):
+        return self.file.readline().decode(errors="replace").rstrip("\r\n")
+
+    def command(self, line):
+        self.send(line + "\r\n")
+        return self.readline()
+
+    def multiline(self):
+        """The lines of a multi-line body, up to the terminating '.'."""
+        lines = []
+        while True:
+            line = self.file.readline()
+            if line in (b".\r\n", b""):
+                return lines
+            lines.append(line.decode(errors="replace").rstrip("\r\n"))
+
+    def starttls(self):
+        self.file.close()
+        self.sock = client_context().wrap_socket(self.sock, server_hostname="localhost")
+        self.file = self.sock.makefile("rb")
+
+    def closed(self):
+        """True when the server has closed the connection."""
+        try:
+            return self.file.readline() == b""
+        except OSError:
+            return True
+
+    def close(self):
+        try:
+            self.file.close()
+            self.sock.close()
+        except OSError:
+            pass
+
+
 class Pop3TestCase(SatrapTestCase):
     """Starts cyrmaster with pop3 (and pop3s) and fills mailboxes."""
 
@@ -32,7 +92,7 @@ class Pop3TestCase(SatrapTestCase):
 
     def start_pop3(self, options=None, certificate=True, users=(("alice", "secret"),),
                    services=None):
-        imapd_options = {"allowplaintext": "yes"}
+        imapd_options = {"allowplaintext": "yes", "failedloginpause": "0"}
         imapd_options.update(options or {})
         inst = self.make_instance(
             services=services or [Service("pop3", "pop3d -T 30"), Service("pop3s", "pop3d -s -T 30")],
@@ -105,6 +165,12 @@ class Pop3TestCase(SatrapTestCase):
             client.close()
         except OSError:
             pass
+
+    def client(self, service="pop3", tls=None):
+        """A RawPop past the greeting (TLS from the start on pop3s)."""
+        client = RawPop(self.inst.port(service), tls=(service == "pop3s") if tls is None else tls)
+        self.addCleanup(client.close)
+        return client
 
     def raw(self, service="pop3"):
         """A raw socket past the greeting: (sock, file, greeting)."""
