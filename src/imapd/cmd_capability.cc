@@ -12,7 +12,14 @@ namespace {
 constexpr std::string_view kAlways[] = {"IMAP4rev1", "LITERAL+", "ID", "ENABLE", "SASL-IR"};
 // Advertised once authenticated (each implemented by the cmd_*.cc named).
 constexpr std::string_view kAfterLogin[] = {
-    "NAMESPACE",  // cmd_misc.cc
+    "NAMESPACE",    // cmd_misc.cc
+    "UIDPLUS",      // cmd_expunge.cc, cmd_append.cc, cmd_copy_move.cc
+    "UNSELECT",     // cmd_select.cc
+    "MOVE",         // cmd_copy_move.cc
+    "CHILDREN",     // cmd_list.cc
+    "LIST-EXTENDED",
+    "LIST-STATUS",
+    "MULTIAPPEND",  // cmd_append.cc
 };
 
 }  // namespace

@@ -18,8 +18,31 @@ constexpr Command kCommands[] = {
     // §6.3: authenticated (and selected).
     {"ENABLE", CmdEnable, kAuth, 0},  // RFC 5161: authenticated state only
     {"NAMESPACE", CmdNamespace, kAuthOrSelected, 0},
+    {"SELECT", CmdSelect, kAuthOrSelected, kBreaksMailbox},
+    {"EXAMINE", CmdExamine, kAuthOrSelected, kBreaksMailbox},
+    {"CREATE", CmdCreate, kAuthOrSelected, 0},
+    {"DELETE", CmdDelete, kAuthOrSelected, 0},
+    {"RENAME", CmdRename, kAuthOrSelected, 0},
+    {"SUBSCRIBE", CmdSubscribe, kAuthOrSelected, 0},
+    {"UNSUBSCRIBE", CmdUnsubscribe, kAuthOrSelected, 0},
+    {"LIST", CmdList, kAuthOrSelected, 0},
+    {"LSUB", CmdLsub, kAuthOrSelected, 0},
+    {"STATUS", CmdStatus, kAuthOrSelected, 0},
+    {"APPEND", CmdAppend, kAuthOrSelected, 0},
     // §6.4: selected.
     {"CHECK", CmdCheck, kSelected, 0},
+    {"CLOSE", CmdClose, kSelected, kBreaksMailbox},
+    {"UNSELECT", CmdUnselect, kSelected, kBreaksMailbox},  // RFC 3691
+    {"EXPUNGE", CmdExpunge, kSelected, kBreaksSeqs},
+    {"FETCH", CmdFetch, kSelected, kUsesSeqs},
+    {"STORE", CmdStore, kSelected, kUsesSeqs},
+    {"COPY", CmdCopy, kSelected, kUsesSeqs},
+    {"MOVE", CmdMove, kSelected, kBreaksSeqs},  // RFC 6851
+    {"UID FETCH", CmdFetch, kSelected, kUsesSeqs | kUid},
+    {"UID STORE", CmdStore, kSelected, kUsesSeqs | kUid},
+    {"UID COPY", CmdCopy, kSelected, kUsesSeqs | kUid},
+    {"UID MOVE", CmdMove, kSelected, kBreaksSeqs | kUid},
+    {"UID EXPUNGE", CmdExpunge, kSelected, kBreaksSeqs | kUid},  // RFC 4315
 };
 
 }  // namespace

@@ -49,5 +49,23 @@ void CmdCheck(Session& s, const Args& a, Responder& r);
 void CmdLogin(Session& s, const Args& a, Responder& r);
 void CmdAuthenticate(Session& s, const Args& a, Responder& r);
 void CmdStartTls(Session& s, const Args& a, Responder& r);
+void CmdSelect(Session& s, const Args& a, Responder& r);
+void CmdExamine(Session& s, const Args& a, Responder& r);
+void CmdClose(Session& s, const Args& a, Responder& r);
+void CmdUnselect(Session& s, const Args& a, Responder& r);
+void CmdCreate(Session& s, const Args& a, Responder& r);
+void CmdDelete(Session& s, const Args& a, Responder& r);
+void CmdRename(Session& s, const Args& a, Responder& r);
+void CmdSubscribe(Session& s, const Args& a, Responder& r);
+void CmdUnsubscribe(Session& s, const Args& a, Responder& r);
+void CmdList(Session& s, const Args& a, Responder& r);
+void CmdLsub(Session& s, const Args& a, Responder& r);
+void CmdStatus(Session& s, const Args& a, Responder& r);
+void CmdAppend(Session& s, const Args& a, Responder& r);
+void CmdFetch(Session& s, const Args& a, Responder& r);
+void CmdStore(Session& s, const Args& a, Responder& r);
+void CmdExpunge(Session& s, const Args& a, Responder& r);
+void CmdCopy(Session& s, const Args& a, Responder& r);
+void CmdMove(Session& s, const Args& a, Responder& r);
 
 }  // namespace satrap::imapd

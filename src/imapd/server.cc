@@ -66,6 +66,11 @@ Status Init(service::Context& ctx) {
   } else if (ctx.tls_from_start) {
     return Status::Invalid("-s given but no TLS certificate is configured (tls_server_cert)");
   }
+  Result<std::unique_ptr<mailbox::Store>> store =
+      mailbox::Store::Open(mailbox::StoreOptions::FromConfig(ctx.config));
+  if (!store.ok()) return store.status().WithContext("open the mail store");
+  server->store = std::move(*store);
+  server->ns = server->store->ns();
   Instance() = std::move(server);
   return Status();
 }

@@ -284,6 +284,7 @@ void Session::Execute(protocol::ImapCommand command, std::vector<SpooledLiteral>
     bad_in_a_row_ = 0;
     entry->handler(*this, args, r);
     CHECK(r.done()) << "handler of " << args.name << " did not answer";
+    RefreshSelected(args, entry->flags, r);
     if (r.completion() == Completion::kBad) ++bad_in_a_row_;
   }
   conn_.Write(r.tagged_line());
@@ -318,6 +319,14 @@ void Session::LoggedIn(const auth::Authenticated& who) {
   user_ = who;
   state_ = kAuth;
   auth::LogLogin(peer_, who, tls_active_);
+  // autocreate_quota: a user's first login creates her INBOX.
+  if (store().options().autocreate && !who.identity.anonymous) {
+    Status created = store().CreateUser(who.userid);
+    if (!created.ok() && !created.Is(Code::kExists)) {
+      log::Warning("autocreate INBOX for %s: %s session=%s", who.userid.c_str(),
+                   created.ToString().c_str(), id_.c_str());
+    }
+  }
   if (ctx_.proc != nullptr) ctx_.proc->Update(who.userid, "");
 }
 

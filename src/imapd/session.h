@@ -24,6 +24,8 @@
 
 #include "auth/auth_session.h"
 #include "base/file.h"
+#include "mailbox/mailbox.h"
+#include "mailbox/store.h"
 #include "net/connection.h"
 #include "protocol/imap_arg.h"
 #include "protocol/imap_parser.h"
@@ -86,6 +88,23 @@ class Session {
   // STARTTLS is offered: a certificate is configured and TLS is not on yet.
   bool CanStartTls() const { return server_.tls != nullptr && !tls_active_; }
 
+  // --- the mail store ----------------------------------------------------
+  mailbox::Store& store() { return *server_.store; }
+  // The logged-in identity; CHECKs that there is one.
+  const acl::Identity& identity() const;
+  // A client's mailbox name (modified UTF-7, as on the wire) to the internal
+  // name, and back. Internal() fails with kInvalid for names that cannot be
+  // mailboxes; External() gives "" for names the user must not see.
+  Result<std::string> Internal(std::string_view external) const;
+  std::string External(std::string_view internal) const;
+  // The selected mailbox, or nullptr.
+  mailbox::Mailbox* selected() { return selected_.get(); }
+  void Select(std::unique_ptr<mailbox::Mailbox> mailbox);
+  void Unselect();
+  // Writes the untagged responses for what changed in the selected mailbox
+  // (EXPUNGE, FLAGS, EXISTS, RECENT, FETCH FLAGS), in RFC 3501 order.
+  void ReportChanges(const mailbox::RefreshChanges& changes, Responder& r);
+
   // The capability list for the current state ("IMAP4rev1 LITERAL+ ...").
   std::string Capabilities() const;
 
@@ -115,6 +134,7 @@ class Session {
   Status StreamLiteral(uint64_t size, std::vector<SpooledLiteral>* spooled);
   void Execute(protocol::ImapCommand command, std::vector<SpooledLiteral> spooled);
   void SayBye(std::string_view text);
+  void RefreshSelected(const Args& args, uint8_t flags, Responder& r);
   void LogEnd();
 
   Server& server_;
@@ -124,6 +144,7 @@ class Session {
   std::string peer_;
   std::unique_ptr<auth::AuthSession> auth_;
   std::optional<auth::Authenticated> user_;
+  std::unique_ptr<mailbox::Mailbox> selected_;
   protocol::ImapParser parser_;
   std::string pending_input_;  // read from the connection, not yet fed to the parser
   StateBit state_ = kNotAuth;

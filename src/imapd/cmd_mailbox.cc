@@ -1,0 +1,79 @@
+// CREATE, DELETE, RENAME, SUBSCRIBE, UNSUBSCRIBE (RFC 3501 §6.3.3-7). The
+// store checks names and rights; this file translates names.
+#include "base/strings.h"
+#include "commands.h"
+
+namespace satrap::imapd {
+namespace {
+
+// One mailbox-name argument, translated; answers the command itself on error.
+std::optional<std::string> NameArg(Session& s, const protocol::ImapArg& arg, Responder& r,
+                                   bool strip_separator = false) {
+  std::optional<std::string_view> external = arg.AsAstring();
+  if (!external) {
+    r.Bad("Invalid mailbox name");
+    return std::nullopt;
+  }
+  std::string_view text = *external;
+  // RFC 3501 §6.3.3: "CREATE foo." creates foo.
+  if (strip_separator && text.size() > 1 && text.back() == s.ns().separator()) {
+    text.remove_suffix(1);
+  }
+  Result<std::string> name = s.Internal(text);
+  if (!name.ok()) {
+    if (name.code() == Code::kTooBig) {
+      r.No("Mailbox name too long", "[LIMIT]");
+    } else {
+      r.No("Invalid mailbox name", "[CANNOT]");
+    }
+    return std::nullopt;
+  }
+  return std::move(*name);
+}
+
+}  // namespace
+
+void CmdCreate(Session& s, const Args& a, Responder& r) {
+  // RFC 4466 allows create parameters; none is supported yet.
+  if (a.args.size() != 1) return r.Bad("Usage: CREATE mailbox");
+  std::optional<std::string> name = NameArg(s, a.args[0], r, true);
+  if (!name) return;
+  r.Reply(s.store().Create(s.identity(), *name), "Completed");
+}
+
+void CmdDelete(Session& s, const Args& a, Responder& r) {
+  if (a.args.size() != 1) return r.Bad("Usage: DELETE mailbox");
+  std::optional<std::string> name = NameArg(s, a.args[0], r);
+  if (!name) return;
+  // Deleting the selected mailbox would leave the session on a ghost.
+  if (s.selected() != nullptr && s.selected()->name() == *name) s.Unselect();
+  r.Reply(s.store().Delete(s.identity(), *name), "Completed");
+}
+
+void CmdRename(Session& s, const Args& a, Responder& r) {
+  if (a.args.size() != 2) return r.Bad("Usage: RENAME from to");
+  std::optional<std::string> from = NameArg(s, a.args[0], r);
+  if (!from) return;
+  std::optional<std::string> to = NameArg(s, a.args[1], r, true);
+  if (!to) return;
+  if (s.selected() != nullptr && s.selected()->name() == *from) s.Unselect();
+  r.Reply(s.store().Rename(s.identity(), *from, *to), "Completed");
+}
+
+void CmdSubscribe(Session& s, const Args& a, Responder& r) {
+  if (a.args.size() != 1) return r.Bad("Usage: SUBSCRIBE mailbox");
+  std::optional<std::string> name = NameArg(s, a.args[0], r);
+  if (!name) return;
+  r.Reply(s.store().Subscribe(s.identity(), *name), "Completed");
+}
+
+void CmdUnsubscribe(Session& s, const Args& a, Responder& r) {
+  if (a.args.size() != 1) return r.Bad("Usage: UNSUBSCRIBE mailbox");
+  std::optional<std::string> name = NameArg(s, a.args[0], r);
+  if (!name) return;
+  Status status = s.store().Unsubscribe(s.identity(), *name);
+  if (status.Is(Code::kNotFound)) return r.No("Not subscribed", "[NONEXISTENT]");
+  r.Reply(status, "Completed");
+}
+
+}  // namespace satrap::imapd

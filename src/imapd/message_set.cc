@@ -1,0 +1,30 @@
+// Sequence-set resolution (message_set.h).
+#include "message_set.h"
+
+#include "protocol/sequence_set.h"
+
+namespace satrap::imapd {
+
+std::vector<uint32_t> AllUids(const mailbox::Mailbox& mailbox) {
+  std::vector<uint32_t> uids;
+  uids.reserve(mailbox.exists());
+  for (uint32_t msgno = 1; msgno <= mailbox.exists(); ++msgno) uids.push_back(mailbox.Uid(msgno));
+  return uids;
+}
+
+Result<std::vector<uint32_t>> ResolveMessages(const mailbox::Mailbox& mailbox,
+                                              const protocol::ImapArg& arg, bool uid) {
+  if (!arg.IsAtom()) return Status::Invalid("sequence set expected");
+  SATRAP_ASSIGN_OR_RETURN(protocol::SequenceSet set, protocol::SequenceSet::Parse(arg.text));
+  if (uid) return set.MatchUids(AllUids(mailbox));
+  SATRAP_ASSIGN_OR_RETURN(protocol::NumberSet numbers, set.ResolveMsgnums(mailbox.exists()));
+  std::vector<uint32_t> msgnos;
+  msgnos.reserve(static_cast<size_t>(numbers.Count()));
+  numbers.ForEach([&msgnos](uint32_t n) {
+    msgnos.push_back(n);
+    return true;
+  });
+  return msgnos;
+}
+
+}  // namespace satrap::imapd

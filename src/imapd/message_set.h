@@ -1,0 +1,24 @@
+// Sequence-set arguments against the selected mailbox (RFC 3501 §9
+// sequence-set, §6.4.8 UID): the message sequence numbers they name.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "base/result.h"
+#include "mailbox/mailbox.h"
+#include "protocol/imap_arg.h"
+
+namespace satrap::imapd {
+
+// Ascending msgnos. By sequence number a number past the last message is
+// kInvalid (answered BAD); by UID unknown UIDs are skipped and "n:*" always
+// includes the last message. kInvalid for a malformed set, kTooBig for an
+// absurdly long one.
+Result<std::vector<uint32_t>> ResolveMessages(const mailbox::Mailbox& mailbox,
+                                              const protocol::ImapArg& arg, bool uid);
+
+// The UIDs of all messages, ascending (for MatchUids and SEARCH).
+std::vector<uint32_t> AllUids(const mailbox::Mailbox& mailbox);
+
+}  // namespace satrap::imapd
