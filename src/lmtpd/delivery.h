@@ -40,6 +40,7 @@ struct IncomingMessage {
   std::optional<std::string> message_id;  // for duplicate suppression
   std::string return_path;                // MAIL FROM, "" for <>
   int64_t internal_date = 0;              // unix seconds; 0 means now
+  std::string session_id;                 // for log lines
 };
 
 // One thing to do with a recipient's copy (RFC 5228 actions).

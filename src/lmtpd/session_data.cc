@@ -166,6 +166,7 @@ void Session::FinishMessage() {
     message.message_id = mime::FindMessageId(message.data);
     message.return_path = txn_.from.path.Address();
     message.internal_date = time(nullptr);
+    message.session_id = options_.session_id;
     statuses = deliverer_.Deliver(message, txn_.recipients, Poster());
   }
   for (size_t i = 0; i < txn_.recipients.size(); ++i) {
