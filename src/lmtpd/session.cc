@@ -9,6 +9,35 @@ namespace satrap::lmtpd {
 using protocol::SmtpCommand;
 using protocol::SmtpVerb;
 
+namespace {
+
+// The domain put on a bare "<user>" path so the SMTP parser takes it (see
+// ParseLmtpRcpt); no real domain can end in ".invalid" (RFC 2606).
+constexpr std::string_view kNoDomain = "no-domain.satrap.invalid";
+
+// RCPT TO for LMTP: besides RFC 5321 paths, a bare local part "<bob>", which
+// `deliver` and many MTAs' local transports send and Cyrus accepts.
+Result<protocol::RcptToArgs> ParseLmtpRcpt(std::string_view argument) {
+  Result<protocol::RcptToArgs> to = protocol::ParseRcptTo(argument);
+  if (to.ok() || !to.status().Is(Code::kInvalid)) return to;
+  const size_t open = argument.find('<');
+  const size_t close = argument.find('>');
+  if (open == std::string_view::npos || close == std::string_view::npos || close < open + 2 ||
+      argument.substr(open, close - open).find('@') != std::string_view::npos) {
+    return to;
+  }
+  std::string rewritten(argument.substr(0, close));
+  rewritten += "@";
+  rewritten += kNoDomain;
+  rewritten += argument.substr(close);
+  Result<protocol::RcptToArgs> bare = protocol::ParseRcptTo(rewritten);
+  if (!bare.ok()) return to;
+  bare->path.domain.clear();
+  return bare;
+}
+
+}  // namespace
+
 Session::Session(net::Connection& conn, Deliverer& deliverer, SessionOptions options,
                  SessionSecurity security)
     : conn_(conn), deliverer_(deliverer), options_(std::move(options)), security_(security) {}
@@ -185,7 +214,7 @@ Session::Next Session::Rcpt(const SmtpCommand& command) {
     Send(503, "5.5.1", "Need MAIL command");
     return Next::kContinue;
   }
-  Result<protocol::RcptToArgs> to = protocol::ParseRcptTo(command.argument);
+  Result<protocol::RcptToArgs> to = ParseLmtpRcpt(command.argument);
   if (!to.ok()) {
     if (to.status().Is(Code::kUnsupported)) {
       Send(555, "5.5.4", "Unsupported RCPT parameter");

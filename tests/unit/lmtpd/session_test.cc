@@ -170,6 +170,8 @@ TEST(Session, SequenceErrors) {
        {"220 test.", "250 SIZE", "250 2.1.0", "501 5.1.3"}},
       {"LHLO c\r\nMAIL FROM:<>\r\nRCPT TO:<alice@x>\r\nRSET\r\nDATA\r\n",
        {"220 test.", "250 SIZE", "250 2.1.0", "250 2.1.5", "250 2.0.0", "503 5.5.1"}},
+      {"LHLO c\r\nMAIL FROM:<>\r\nRCPT TO:<alice>\r\nRCPT TO:<nobody>\r\nRCPT TO:<a b>\r\n",
+       {"220 test.", "250 SIZE", "250 2.1.0", "250 2.1.5", "550 5.1.1", "501 5.1.3"}},
       {"NOOP\r\nVRFY alice\r\nVRFY <nobody@x>\r\n",
        {"220 test.", "250 2.0.0", "250 2.1.5", "550 5.1.1"}},
       {"STARTTLS\r\nAUTH PLAIN\r\n", {"220 test.", "502 5.5.1", "502 5.5.1"}},

@@ -10,11 +10,13 @@
 //   lmtpd_store_tool IMAPD_CONF show NAME             "uids U1 U2 ..."
 //   lmtpd_store_tool IMAPD_CONF cat NAME UID          the message bytes
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "config/imapd_config.h"
 #include "mailbox/mailbox.h"
+#include "mailbox/names.h"
 #include "mailbox/store.h"
 
 namespace {
@@ -32,7 +34,10 @@ int Check(const Status& status) { return status.ok() ? 0 : Fail(status); }
 
 int Show(mailbox::Store& store, const satrap::acl::Identity& admin, const std::string& name,
          const char* cat_uid) {
-  auto box = store.Open(admin, name, /*read_only=*/true);
+  // Admins hold only l and a on users' mailboxes; the owner may read them.
+  std::optional<std::string> owner = mailbox::OwnerOf(name);
+  satrap::acl::Identity reader = owner.has_value() ? store.MakeIdentity(*owner) : admin;
+  auto box = store.Open(reader, name, /*read_only=*/true);
   if (!box.ok()) return Fail(box.status());
   if (cat_uid != nullptr) {
     const uint32_t msgno = (*box)->MsgnoOfUid(static_cast<uint32_t>(std::stoul(cat_uid)));
