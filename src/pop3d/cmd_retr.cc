@@ -23,7 +23,7 @@ constexpr size_t kChunk = 64 * 1024;
 void SendMessage(Session& s, uint32_t msgno, std::optional<uint32_t> body_lines,
                  std::string_view status_line) {
   Result<UniqueFd> fd = s.maildrop()->OpenMessage(msgno);
-  if (!fd.ok()) return s.ErrStatus(fd.status(), StringPrintf("open message %u", msgno));
+  if (!fd.ok()) return s.MessageErrStatus(fd.status(), StringPrintf("open message %u", msgno));
   s.Write(status_line);
   DotStuffer stuffer(body_lines);
   std::string buffer(kChunk, '\0');

@@ -39,6 +39,12 @@ std::string ErrLine(const Status& status, std::string_view session_id) {
              std::string("Internal error, see server log (session ").append(session_id).append(")"));
 }
 
+std::string MessageErrLine(const Status& status, std::string_view session_id) {
+  // RFC 2180 §4.1.2's IMAP answer, in POP3 form: the message is gone.
+  if (status.code() == Code::kNotFound) return Err("", "Message was removed by another session");
+  return ErrLine(status, session_id);
+}
+
 std::string AuthErrLine(const Status& status, std::string_view session_id) {
   switch (status.code()) {
     case Code::kNoPermission:

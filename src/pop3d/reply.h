@@ -21,6 +21,10 @@ namespace satrap::pop3d {
 // "-ERR [CODE] text\r\n".
 std::string ErrLine(const Status& status, std::string_view session_id);
 
+// A message that cannot be read (RETR, TOP): kNotFound means another
+// session (IMAP) expunged it after login; otherwise as ErrLine().
+std::string MessageErrLine(const Status& status, std::string_view session_id);
+
 // A failed USER/PASS, APOP or AUTH (see auth_session.h for the codes).
 std::string AuthErrLine(const Status& status, std::string_view session_id);
 

@@ -170,6 +170,12 @@ void Session::ErrStatus(const Status& status, std::string_view what) {
   conn_.Write(ErrLine(status, id_));
 }
 
+void Session::MessageErrStatus(const Status& status, std::string_view what) {
+  log::Notice("%.*s: %s user=%s session=%s", static_cast<int>(what.size()), what.data(),
+              status.ToString().c_str(), user_ ? user_->userid.c_str() : "-", id_.c_str());
+  conn_.Write(MessageErrLine(status, id_));
+}
+
 Status Session::StartTls() {
   tls::TlsInfo info;
   net::Deadline deadline = net::Clock::now() + conn_.limits().io_timeout;

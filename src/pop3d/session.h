@@ -43,6 +43,8 @@ class Session {
   void Write(std::string_view raw) { conn_.Write(raw); }
   // Queues the -ERR line for `status` (reply.h), logging its detail.
   void ErrStatus(const Status& status, std::string_view what);
+  // The same for a message that cannot be read (reply.h MessageErrLine).
+  void MessageErrStatus(const Status& status, std::string_view what);
   // Reads the next client line (SASL responses); flushes output first.
   Result<std::string> ReadClientLine() { return conn_.ReadLine(); }
   bool HasPipelinedInput() const { return conn_.HasBufferedInput(); }
