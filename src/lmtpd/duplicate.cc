@@ -43,7 +43,7 @@ Result<uint64_t> DuplicateDb::Prune(int64_t cutoff, uint64_t* kept) {
       db_->ForEachWithPrefix(nullptr, "", [&](std::string_view key, std::string_view value) {
         ++total;
         std::optional<int64_t> when = ParseInt64(value);
-        if (!when.has_value() || *when < cutoff) old_keys.emplace_back(key);
+        if (!when.has_value() || *when <= cutoff) old_keys.emplace_back(key);
         return true;
       }));
   // Batches keep each transaction short, as kv.h asks.

@@ -38,7 +38,7 @@ class DuplicateDb {
   // Marks `message_id` delivered to each of `mailboxes` at `now`.
   Status Record(std::string_view message_id, const std::vector<std::string>& mailboxes,
                 int64_t now);
-  // Removes entries older than `cutoff` (unix seconds). Returns how many
+  // Removes entries recorded at or before `cutoff` (unix seconds). Returns how many
   // were removed and sets `*kept` to how many remain.
   Result<uint64_t> Prune(int64_t cutoff, uint64_t* kept);
 
