@@ -160,6 +160,7 @@ class Server:
                 os.chown(os.path.join(dirpath, n), pw.pw_uid, pw.pw_gid)
 
     def _spawn(self, argv, env=None):
+        self._argv, self._env = argv, env
         log = open(self.log_path, "ab")
         self.process = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT,
                                         stdin=subprocess.DEVNULL, start_new_session=True,
@@ -170,6 +171,13 @@ class Server:
         for name, port in self.ports.items():
             wait_for_port(port, process=self.process, log=self.log_path,
                           greeting=not name.endswith("s"))
+
+    def restart(self):
+        """Stops the instance and starts it again on the same folder (for
+        measurements on a freshly started server over existing mail)."""
+        self.stop()
+        self._spawn(self._argv, self._env)
+        self._wait_ready()
 
     def root_pid(self):
         return self.process.pid

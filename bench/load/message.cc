@@ -55,14 +55,13 @@ void AppendText(Rng& rng, size_t bytes, bool rare_word, std::string* out) {
   size_t start = out->size();
   bool rare_done = !rare_word;
   while (out->size() - start < bytes) {
-    std::string line = Sentence(rng, 6 + rng.Below(5));
+    std::string line = Sentence(rng, 6 + rng.Below(5)).substr(0, 50);
+    if (rng.Below(7) == 0) line += " caf=C3=A9 na=C3=AFve";  // quoted-printable UTF-8
     if (!rare_done && out->size() - start > bytes / 2) {
-      line += " ";
-      line += kRareWord;
+      line = std::string(kRareWord) + " " + line.substr(0, 40);
       rare_done = true;
     }
-    if (rng.Below(7) == 0) line += " caf=C3=A9 na=C3=AFve";  // quoted-printable UTF-8
-    *out += line.substr(0, 72);
+    *out += line;
     *out += "\r\n";
   }
   if (!rare_done) *out += std::string(kRareWord) + "\r\n";

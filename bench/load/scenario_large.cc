@@ -93,11 +93,13 @@ bool Pass(const Target& target, const std::string& phase, int user, int64_t mess
                                                       std::string(kTaggedSubjectWord) + "\"")))
     return false;
   int64_t tagged = Expect(messages, 1000, 0);
-  bool search_ok = SearchResults(*r).size() == static_cast<size_t>(tagged);
+  size_t tagged_found = SearchResults(*r).size();
+  bool search_ok = tagged_found == static_cast<size_t>(tagged);
   if (!(r = Timed(imap, p + "search_text", "SEARCH TEXT \"" + std::string(kRareWord) + "\"")))
     return false;
   int64_t rare = Expect(messages, RareEvery(messages), RareEvery(messages) / 2);
-  search_ok = search_ok && SearchResults(*r).size() == static_cast<size_t>(rare);
+  size_t rare_found = SearchResults(*r).size();
+  search_ok = search_ok && rare_found == static_cast<size_t>(rare);
   MessageSpec spec = LargeSpec(messages + existing, messages, user);
   spec.tagged_subject = spec.rare_word = false;
   Clock::time_point start = Clock::now();
@@ -107,7 +109,8 @@ bool Pass(const Target& target, const std::string& phase, int user, int64_t mess
   Report::Check(p + "answers", ok && search_ok,
                 "SELECT/FETCH counts " + std::string(ok ? "right" : "WRONG") + " (" +
                     std::to_string(existing) + "), searches " + (search_ok ? "right" : "WRONG") +
-                    " (" + std::to_string(tagged) + " and " + std::to_string(rare) + " hits)");
+                    " (" + std::to_string(tagged_found) + " and " + std::to_string(rare_found) +
+                    " hits, expected " + std::to_string(tagged) + " and " + std::to_string(rare) + ")");
   if (phase == "warm") WaitForHarness("large");  // memory with the big mailbox selected
   (void)imap.Logout();
   return ok && search_ok;
