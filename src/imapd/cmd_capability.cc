@@ -20,6 +20,7 @@ constexpr std::string_view kAfterLogin[] = {
     "LIST-EXTENDED",
     "LIST-STATUS",
     "MULTIAPPEND",  // cmd_append.cc
+    "ESEARCH",      // cmd_search.cc
 };
 
 }  // namespace

@@ -36,6 +36,8 @@ constexpr Command kCommands[] = {
     {"EXPUNGE", CmdExpunge, kSelected, kBreaksSeqs},
     {"FETCH", CmdFetch, kSelected, kUsesSeqs},
     {"STORE", CmdStore, kSelected, kUsesSeqs},
+    {"SEARCH", CmdSearch, kSelected, kUsesSeqs},
+    {"UID SEARCH", CmdSearch, kSelected, kUsesSeqs | kUid},
     {"COPY", CmdCopy, kSelected, kUsesSeqs},
     {"MOVE", CmdMove, kSelected, kBreaksSeqs},  // RFC 6851
     {"UID FETCH", CmdFetch, kSelected, kUsesSeqs | kUid},

@@ -67,5 +67,6 @@ void CmdStore(Session& s, const Args& a, Responder& r);
 void CmdExpunge(Session& s, const Args& a, Responder& r);
 void CmdCopy(Session& s, const Args& a, Responder& r);
 void CmdMove(Session& s, const Args& a, Responder& r);
+void CmdSearch(Session& s, const Args& a, Responder& r);
 
 }  // namespace satrap::imapd
