@@ -126,7 +126,10 @@ Result<std::unique_ptr<Stream>> Stream::Connect(const Endpoint& endpoint, const 
 
 Stream::~Stream() {
   if (ssl_ != nullptr) {
+    // A quiet shutdown sends nothing but marks the connection as closed
+    // cleanly; without it OpenSSL marks the session not resumable.
     SSL_set_quiet_shutdown(ssl_, 1);
+    SSL_shutdown(ssl_);
     SSL_free(ssl_);
   }
   close(fd_);
