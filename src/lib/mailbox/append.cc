@@ -34,25 +34,38 @@ std::array<uint8_t, 20> Sha1(std::string_view data) {
 
 namespace {
 
+// Copies everything from `in` (at its offset) to `out`.
+Status CopyData(int in, int out) {
+  char buffer[65536];
+  for (;;) {
+    ssize_t n = ::read(in, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return Status::FromErrno("read message", errno);
+    if (n == 0) return Status::Ok();
+    SATRAP_RETURN_IF_ERROR(WriteAll(out, std::string_view(buffer, static_cast<size_t>(n))));
+  }
+}
+
 // Copies `source_name` into `dir_fd` as `target_name`, synced (when a hard
-// link would cross file systems).
+// link would cross file systems). The copy is written under a temp name and
+// renamed, so "<uid>." never names a half-written message (reconstruct.h).
 Status CopyFileInto(int source_dir_fd, const std::string& source_name, int dir_fd,
                     const std::string& target_name, mode_t mode) {
   int in = ::openat(source_dir_fd, source_name.c_str(), O_RDONLY | O_CLOEXEC);
   if (in < 0) return Status::FromErrno("open " + source_name, errno);
   UniqueFd source(in);
-  int out = ::openat(dir_fd, target_name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-  if (out < 0) return Status::FromErrno("create " + target_name, errno);
+  const std::string temp = StringPrintf(".satrap-copy-%d-%s", static_cast<int>(::getpid()),
+                                        target_name.c_str());
+  int out = ::openat(dir_fd, temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+  if (out < 0) return Status::FromErrno("create " + temp, errno);
   UniqueFd target(out);
-  char buffer[65536];
-  for (;;) {
-    ssize_t n = ::read(source.get(), buffer, sizeof buffer);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return Status::FromErrno("read " + source_name, errno);
-    if (n == 0) break;
-    SATRAP_RETURN_IF_ERROR(WriteAll(target.get(), std::string_view(buffer, static_cast<size_t>(n))));
+  Status status = CopyData(source.get(), target.get());
+  if (status.ok()) status = SyncFd(target.get());
+  if (status.ok() && ::renameat(dir_fd, temp.c_str(), dir_fd, target_name.c_str()) < 0) {
+    status = Status::FromErrno("rename " + temp, errno);
   }
-  return SyncFd(target.get());
+  if (!status.ok()) ::unlinkat(dir_fd, temp.c_str(), 0);
+  return status;
 }
 
 // Links (or copies) one message in as "<uid>."; a stale file of that name

@@ -192,6 +192,32 @@ Result<IndexHeader> IndexFile::Begin() {
   return header;
 }
 
+Result<std::string> IndexFile::BeginRaw(bool exclusive) {
+  CHECK(!in_transaction_) << "nested index transaction";
+  for (int attempt = 0;; ++attempt) {
+    SATRAP_RETURN_IF_ERROR(Lock(exclusive ? F_WRLCK : F_RDLCK, 0, true));
+    if (!Replaced()) break;
+    (void)Lock(F_UNLCK, 0, true);
+    if (attempt >= 10) return Status::TempFail("cyrus.index keeps being replaced");
+    int fd = ::openat(dir_fd_, kIndexFileName, O_RDWR | O_CLOEXEC);
+    if (fd < 0) return Status::FromErrno("open cyrus.index", errno);
+    fd_.Reset(fd);
+  }
+  in_transaction_ = true;
+  struct stat st;
+  if (::fstat(fd_.get(), &st) < 0) {
+    Abort();
+    return Status::FromErrno("fstat cyrus.index", errno);
+  }
+  std::string bytes(static_cast<size_t>(st.st_size), '\0');
+  Status read = PreadExact(fd_.get(), bytes.data(), bytes.size(), 0);
+  if (!read.ok()) {
+    Abort();
+    return read;
+  }
+  return bytes;
+}
+
 Result<std::vector<IndexRecord>> IndexFile::ReadRecords(uint32_t first, uint32_t count) {
   CHECK(in_transaction_);
   std::string bytes(size_t{count} * kIndexRecordSize, '\0');

@@ -93,6 +93,12 @@ class IndexFile {
   // Releases the lock without writing (nothing was changed).
   void Abort();
 
+  // For reconstruct: takes the index lock (exclusive, or shared when
+  // `exclusive` is false) WITHOUT checking the file, following a replaced
+  // file like Begin(), and returns the raw bytes of the whole file, however
+  // damaged. Release with Abort().
+  Result<std::string> BeginRaw(bool exclusive);
+
   int fd() const { return fd_.get(); }
 
   ~IndexFile();

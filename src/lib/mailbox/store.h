@@ -106,6 +106,13 @@ struct CopyResult {
   std::vector<uint32_t> uids;        // in the target, same order
 };
 
+// A quota root whose recorded usage was wrong (Store::RecountQuotaRoot).
+struct QuotaFix {
+  quota::QuotaRoot before;  // as it was recorded
+  uint64_t used_bytes = 0;  // as counted from the index files
+  uint64_t used_messages = 0;
+};
+
 // LIST result row.
 struct ListEntry {
   std::string name;  // internal
@@ -204,6 +211,10 @@ class Store {
   // quota -f: recomputes the usage of every root under `prefix` from the
   // index files. Returns the roots whose usage changed (before the fix).
   Result<std::vector<quota::QuotaRoot>> FixQuotas(std::string_view prefix);
+  // Recounts one root from the index files of the mailboxes it governs and,
+  // unless `dry_run`, stores the count. nullopt when the usage was exact;
+  // kNotFound when `root` has no quota.
+  Result<std::optional<QuotaFix>> RecountQuotaRoot(std::string_view root, bool dry_run);
 
   // --- subscriptions (subscriptions.cc) --------------------------------
   // SUBSCRIBE needs `l`; UNSUBSCRIBE works on any name (the mailbox may be
@@ -254,6 +265,7 @@ class Store {
   std::unique_ptr<quota::QuotaDb> quotas_;
 
   friend class Mailbox;
+  friend class RepairAccess;  // reconstruct_internal.h
 };
 
 }  // namespace satrap::mailbox

@@ -67,6 +67,23 @@ Status Store::SetQuota(const acl::Identity& who, std::string_view root, int64_t 
   return fixed.status();
 }
 
+Result<std::optional<QuotaFix>> Store::RecountQuotaRoot(std::string_view root, bool dry_run) {
+  SATRAP_ASSIGN_OR_RETURN(quota::QuotaRoot recorded, quotas_->Get(nullptr, root));
+  SATRAP_ASSIGN_OR_RETURN(auto usage, CountUsage(*this, nullptr, root));
+  if (usage.first == recorded.used_bytes && usage.second == recorded.used_messages) {
+    return std::optional<QuotaFix>();
+  }
+  QuotaFix fix{recorded, usage.first, usage.second};
+  if (dry_run) return std::optional<QuotaFix>(fix);
+  SATRAP_RETURN_IF_ERROR(db::RunTransaction(*env_, [&](db::Transaction& txn) -> Status {
+    SATRAP_ASSIGN_OR_RETURN(quota::QuotaRoot current, quotas_->Get(&txn, root));
+    current.used_bytes = usage.first;
+    current.used_messages = usage.second;
+    return quotas_->Put(&txn, current);
+  }));
+  return std::optional<QuotaFix>(fix);
+}
+
 Result<std::vector<quota::QuotaRoot>> Store::FixQuotas(std::string_view prefix) {
   std::vector<quota::QuotaRoot> roots;
   SATRAP_RETURN_IF_ERROR(quotas_->ForEach(nullptr, prefix, [&](const quota::QuotaRoot& r) {
@@ -75,15 +92,8 @@ Result<std::vector<quota::QuotaRoot>> Store::FixQuotas(std::string_view prefix) 
   }));
   std::vector<quota::QuotaRoot> changed;
   for (const quota::QuotaRoot& r : roots) {
-    SATRAP_ASSIGN_OR_RETURN(auto usage, CountUsage(*this, nullptr, r.root));
-    if (usage.first == r.used_bytes && usage.second == r.used_messages) continue;
-    changed.push_back(r);
-    SATRAP_RETURN_IF_ERROR(db::RunTransaction(*env_, [&](db::Transaction& txn) -> Status {
-      SATRAP_ASSIGN_OR_RETURN(quota::QuotaRoot current, quotas_->Get(&txn, r.root));
-      current.used_bytes = usage.first;
-      current.used_messages = usage.second;
-      return quotas_->Put(&txn, current);
-    }));
+    SATRAP_ASSIGN_OR_RETURN(std::optional<QuotaFix> fix, RecountQuotaRoot(r.root, false));
+    if (fix) changed.push_back(fix->before);
   }
   return changed;
 }

@@ -1,0 +1,305 @@
+// reconstruct (mailbox/reconstruct.h): damaged cyrus.index files are refused
+// with kCorrupt and repaired keeping every intact record's flags; files and
+// records that disagree; leftovers of dead processes; interrupted CREATE,
+// DELETE and RENAME; folders missing from mailboxes.db (-f); quota usage;
+// and the dry run (-n) that changes nothing.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <functional>
+
+#include "base/file.h"
+#include "mailbox/names.h"
+#include "mailbox/reconstruct.h"
+#include "mailbox/store_internal.h"
+#include "store_fixture.h"
+
+namespace satrap::mailbox {
+namespace {
+
+class ReconstructTest : public StoreTest {
+ protected:
+  std::string Folder(const std::string& rel = "") {
+    return dir_ + "/spool/a/user/alice" + (rel.empty() ? "" : "/" + rel);
+  }
+  ReconstructReport Run(std::vector<std::string> names, bool dry_run, bool recursive = false,
+                        bool find = false) {
+    ReconstructOptions options{recursive, find, dry_run};
+    Result<ReconstructReport> report = Reconstruct(*store_, names, options);
+    EXPECT_TRUE(report.ok()) << report.status().ToString();
+    return report.ok() ? *report : ReconstructReport();
+  }
+  static std::string Lines(const ReconstructReport& r) {
+    std::string out;
+    for (const std::string& c : r.changes) out += "change: " + c + "\n";
+    for (const std::string& e : r.errors) out += "error: " + e + "\n";
+    return out;
+  }
+  // Alice with three messages: 1 \Flagged + keyword $Work, 2 \Answered,
+  // 3 \Seen \Draft.
+  void ThreeMessages() {
+    ASSERT_TRUE(store_->CreateUser("alice").ok());
+    acl::Identity alice = User("alice");
+    ASSERT_EQ(AppendOne(alice, "user.alice", "one", kFlagFlagged), 1u);
+    ASSERT_EQ(AppendOne(alice, "user.alice", "two", kFlagAnswered), 2u);
+    ASSERT_EQ(AppendOne(alice, "user.alice", "three", kFlagSeen | kFlagDraft), 3u);
+    auto box = store_->Open(alice, "user.alice", false);
+    ASSERT_TRUE(box.ok());
+    uint32_t one = 1;
+    FlagChange change{FlagOp::kAdd, 0, {"$Work"}, std::nullopt};
+    ASSERT_TRUE((*box)->StoreFlags(std::span<const uint32_t>(&one, 1), change).ok());
+  }
+  std::string ReadIndexBytes() { return *ReadFile(Folder("cyrus.index")); }
+  void WriteIndexBytes(const std::string& bytes) {
+    ASSERT_TRUE(WriteFileAtomic(Folder("cyrus.index"), bytes, 0600).ok());
+  }
+};
+
+TEST_F(ReconstructTest, ConsistentMailboxNeedsNothing) {
+  ThreeMessages();
+  ASSERT_TRUE(store_->Create(User("alice"), "user.alice.Sent").ok());
+  const std::string before = ReadIndexBytes();
+  for (bool dry_run : {true, false}) {
+    SCOPED_TRACE(dry_run ? "dry run" : "real run");
+    ReconstructReport report = Run({}, dry_run);
+    EXPECT_TRUE(report.clean()) << Lines(report);
+    EXPECT_EQ(report.consistent, (std::vector<std::string>{"user.alice", "user.alice.Sent"}));
+  }
+  EXPECT_EQ(ReadIndexBytes(), before) << "a consistent index must not be rewritten";
+}
+
+// Each damage is refused with kCorrupt, then repaired. `intact` lists the
+// uids whose records survive (their flags come back).
+struct Damage {
+  const char* what;
+  std::function<void(std::string&)> apply;
+  std::vector<uint32_t> intact;
+};
+
+TEST_F(ReconstructTest, DamagedIndexIsRefusedThenRepaired) {
+  const size_t h = kIndexHeaderSize, r = kIndexRecordSize;
+  const Damage damages[] = {
+      {"truncated to nothing", [](std::string& b) { b.clear(); }, {}},
+      {"truncated inside the header", [](std::string& b) { b.resize(60); }, {}},
+      {"truncated after the header", [&](std::string& b) { b.resize(h); }, {}},
+      {"truncated inside record 2", [&](std::string& b) { b.resize(h + r + 40); }, {1}},
+      {"last record cut short", [&](std::string& b) { b.resize(b.size() - 1); }, {1, 2}},
+      {"bit flipped in the magic", [](std::string& b) { b[0] ^= 0x01; }, {1, 2, 3}},
+      {"bit flipped in uidnext", [](std::string& b) { b[37] ^= 0x10; }, {1, 2, 3}},
+      {"bit flipped in the header CRC", [](std::string& b) { b[125] ^= 0x80; }, {1, 2, 3}},
+      {"bit flipped in record 2's flags", [&](std::string& b) { b[h + r + 4] ^= 0x08; }, {1, 3}},
+      {"bit flipped in record 3's CRC", [&](std::string& b) { b[h + 2 * r + 93] ^= 0x01; }, {1, 2}},
+  };
+  const uint32_t flags[] = {0, kFlagFlagged, kFlagAnswered, kFlagSeen | kFlagDraft};
+  for (const Damage& d : damages) {
+    SCOPED_TRACE(d.what);
+    TearDown();
+    SetUp();
+    ThreeMessages();
+    std::string bytes = ReadIndexBytes();
+    d.apply(bytes);
+    WriteIndexBytes(bytes);
+    acl::Identity alice = User("alice");
+    EXPECT_EQ(store_->Open(alice, "user.alice", false).code(), Code::kCorrupt);
+    // A dry run reports and leaves the damage alone.
+    ReconstructReport dry = Run({"user.alice"}, true);
+    EXPECT_FALSE(dry.changes.empty());
+    EXPECT_EQ(ReadIndexBytes(), bytes);
+    ReconstructReport fixed = Run({"user.alice"}, false);
+    EXPECT_FALSE(fixed.changes.empty());
+    EXPECT_TRUE(fixed.errors.empty()) << Lines(fixed);
+    EXPECT_TRUE(Run({"user.alice"}, true).clean()) << "still damaged after the repair";
+    auto box = store_->Open(alice, "user.alice", false);
+    ASSERT_TRUE(box.ok()) << box.status().ToString();
+    ASSERT_EQ((*box)->exists(), 3u);
+    EXPECT_EQ((*box)->uidnext(), 4u);
+    const char* bodies[] = {"", "one", "two", "three"};
+    for (uint32_t msgno = 1; msgno <= 3; ++msgno) {
+      EXPECT_EQ((*box)->Uid(msgno), msgno);
+      Result<std::string> body = (*box)->ReadMessage(msgno);
+      ASSERT_TRUE(body.ok());
+      EXPECT_NE(body->find(bodies[msgno]), std::string::npos);
+      EXPECT_TRUE((*box)->CachePayload(msgno).ok());
+      const bool intact = std::count(d.intact.begin(), d.intact.end(), msgno) > 0;
+      EXPECT_EQ((*box)->Flags(msgno).system, intact ? flags[msgno] : 0u) << "uid " << msgno;
+    }
+    const bool keyword_kept = std::count(d.intact.begin(), d.intact.end(), 1u) > 0;
+    EXPECT_EQ((*box)->Flags(1).keywords[0] & 1u, keyword_kept ? 1u : 0u);
+  }
+}
+
+TEST_F(ReconstructTest, FilesAndRecordsThatDisagree) {
+  ThreeMessages();
+  ASSERT_TRUE(store_->SetQuota(admin_, "user.alice", 1000, -1).ok());
+  acl::Identity alice = User("alice");
+  ASSERT_NE(AppendOne(alice, "user.alice", "four", kFlagDeleted), 0u);
+  // A second session keeps the expunged record from being compacted away.
+  auto watcher = store_->Open(alice, "user.alice", false);
+  ASSERT_TRUE(watcher.ok());
+  {
+    auto box = store_->Open(alice, "user.alice", false);
+    ASSERT_TRUE(box.ok());
+    ASSERT_TRUE((*box)->Expunge(std::nullopt).ok());
+  }
+  const std::string message = *ReadFile(Folder("2."));
+  ASSERT_TRUE(WriteFileAtomic(Folder("4."), "Subject: back\r\n\r\nexpunged\r\n").ok());
+  ASSERT_EQ(::unlink(Folder("2.").c_str()), 0);
+  ASSERT_TRUE(WriteFileAtomic(Folder("9."), message).ok());
+  // A dead process's spool file goes; a live one's (ours) stays.
+  pid_t dead = fork();
+  if (dead == 0) _exit(0);
+  ASSERT_EQ(waitpid(dead, nullptr, 0), dead);
+  const std::string dead_spool = Folder(".satrap-append-" + std::to_string(dead) + "-0");
+  const std::string live_spool = Folder(".satrap-append-" + std::to_string(getpid()) + "-0");
+  ASSERT_TRUE(WriteFileAtomic(dead_spool, "x").ok());
+  ASSERT_TRUE(WriteFileAtomic(live_spool, "x").ok());
+
+  ReconstructReport report = Run({"user.alice"}, false);
+  const std::vector<std::string> expected = {
+      "user.alice: uid 2: message file missing: record dropped",
+      "user.alice: uid 4: file of an expunged message removed",
+      "user.alice: uid 9: message file without a record: added",
+      "user.alice: leftover .satrap-append-" + std::to_string(dead) + "-0 of a dead process removed",
+  };
+  for (const std::string& line : expected) {
+    EXPECT_NE(std::find(report.changes.begin(), report.changes.end(), line), report.changes.end())
+        << "missing: " << line << "\n" << Lines(report);
+  }
+  EXPECT_FALSE(PathExists(Folder("4.")));
+  EXPECT_FALSE(PathExists(dead_spool));
+  EXPECT_TRUE(PathExists(live_spool));
+  ::unlink(live_spool.c_str());
+  // The open session follows the rebuilt index.
+  Result<RefreshChanges> seen = (*watcher)->Refresh(true);
+  ASSERT_TRUE(seen.ok()) << seen.status().ToString();
+  EXPECT_EQ((*watcher)->exists(), 3u);
+  EXPECT_EQ((*watcher)->Uid(3), 9u);
+  EXPECT_EQ((*watcher)->uidnext(), 10u);
+  Result<quota::QuotaRoot> root = store_->GetQuota(admin_, "user.alice");
+  ASSERT_TRUE(root.ok());
+  EXPECT_EQ(root->used_messages, 3u);
+  EXPECT_TRUE(Run({"user.alice"}, true).clean());
+}
+
+TEST_F(ReconstructTest, WrongQuotaUsageIsRecounted) {
+  ThreeMessages();
+  ASSERT_TRUE(store_->SetQuota(admin_, "user.alice", 1000, -1).ok());
+  ASSERT_TRUE(store_->quotas().Apply(nullptr, "user.alice", 5000, 7).ok());
+  ReconstructReport dry = Run({"user.alice"}, true);
+  ASSERT_EQ(dry.changes.size(), 1u) << Lines(dry);
+  EXPECT_EQ(dry.changes[0].rfind("quota root user.alice: usage ", 0), 0u) << dry.changes[0];
+  EXPECT_EQ(store_->GetQuota(admin_, "user.alice")->used_messages, 10u);
+  Run({"user.alice"}, false);
+  EXPECT_EQ(store_->GetQuota(admin_, "user.alice")->used_messages, 3u);
+}
+
+TEST_F(ReconstructTest, DamagedHeaderFileIsRewritten) {
+  ThreeMessages();
+  ASSERT_TRUE(WriteFileAtomic(Folder("cyrus.header"), "garbage\n").ok());
+  EXPECT_FALSE(store_->Open(User("alice"), "user.alice", false).ok());
+  ReconstructReport report = Run({"user.alice"}, false);
+  EXPECT_FALSE(report.changes.empty());
+  auto box = store_->Open(User("alice"), "user.alice", false);
+  ASSERT_TRUE(box.ok()) << box.status().ToString();
+  EXPECT_EQ((*box)->exists(), 3u);
+  EXPECT_EQ((*box)->Flags(1).system, kFlagFlagged);
+  EXPECT_EQ((*box)->Flags(1).keywords[0], 0u) << "a keyword bit without a name";
+}
+
+TEST_F(ReconstructTest, InterruptedCreateIsRolledBack) {
+  ThreeMessages();
+  MailboxEntry stuck{"user.alice.Half", kTypeReserved, "default", NewUniqueId(), ""};
+  ASSERT_TRUE(store_->mboxlist().Insert(nullptr, stuck).ok());
+  ASSERT_TRUE(MakeDirectories(Folder("Half"), 0700).ok());
+  auto dir = OpenFolder(Folder("Half"));
+  ASSERT_TRUE(WriteMailboxHeader(dir->get(), {stuck.name, stuck.uniqueid, {}}, 0600).ok());
+  ReconstructReport report = Run({}, false);
+  EXPECT_EQ(report.changes,
+            std::vector<std::string>{
+                "user.alice.Half: entry left reserved by an interrupted CREATE: rolled back"});
+  EXPECT_EQ(store_->mboxlist().Lookup(nullptr, stuck.name).code(), Code::kNotFound);
+  EXPECT_FALSE(PathExists(Folder("Half")));
+  // The name is free again.
+  EXPECT_TRUE(store_->Create(User("alice"), "user.alice.Half").ok());
+}
+
+TEST_F(ReconstructTest, InterruptedDeleteIsFinished) {
+  ThreeMessages();
+  ASSERT_TRUE(store_->Create(User("alice"), "user.alice.Trash").ok());
+  ASSERT_NE(AppendOne(User("alice"), "user.alice.Trash", "junk"), 0u);
+  {
+    auto dir = OpenFolder(Folder("Trash"));
+    auto index = IndexFile::Open(dir->get());
+    auto header = (*index)->Begin();
+    ASSERT_TRUE(header.ok());
+    header->options |= kMailboxDeleted;
+    ASSERT_TRUE((*index)->Commit(*header, false).ok());
+  }
+  ReconstructReport report = Run({"user.alice"}, false, /*recursive=*/true);
+  EXPECT_NE(std::find(report.changes.begin(), report.changes.end(),
+                      "user.alice.Trash: index marked deleted (interrupted DELETE): finished"),
+            report.changes.end())
+      << Lines(report);
+  EXPECT_EQ(store_->mboxlist().Lookup(nullptr, "user.alice.Trash").code(), Code::kNotFound);
+  EXPECT_FALSE(PathExists(Folder("Trash")));
+}
+
+TEST_F(ReconstructTest, FindFoldersAddsBackWhatMailboxesDbLost) {
+  ThreeMessages();
+  ASSERT_TRUE(store_->Create(User("alice"), "user.alice.Sent").ok());
+  ASSERT_EQ(AppendOne(User("alice"), "user.alice.Sent", "sent", kFlagSeen), 1u);
+  const MailboxEntry sent = *store_->mboxlist().Lookup(nullptr, "user.alice.Sent");
+  ASSERT_TRUE(store_->mboxlist().Remove(nullptr, "user.alice.Sent").ok());
+  // Without -f nothing knows about it.
+  EXPECT_TRUE(Run({"user.alice"}, true, true).clean());
+  ReconstructReport dry = Run({"user.alice"}, true, true, true);
+  EXPECT_EQ(dry.changes,
+            std::vector<std::string>{"user.alice.Sent: folder found on disk: added to mailboxes.db"});
+  EXPECT_EQ(store_->mboxlist().Lookup(nullptr, "user.alice.Sent").code(), Code::kNotFound);
+  Run({"user.alice"}, false, true, true);
+  Result<MailboxEntry> back = store_->mboxlist().Lookup(nullptr, "user.alice.Sent");
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->uniqueid, sent.uniqueid);
+  EXPECT_EQ(back->acl, sent.acl);
+  auto box = store_->Open(User("alice"), "user.alice.Sent", false);
+  ASSERT_TRUE(box.ok());
+  EXPECT_EQ((*box)->Flags(1).system, kFlagSeen);
+}
+
+// Store::Rename moves folders, then commits mailboxes.db, then rewrites the
+// headers: a crash between any two steps is repaired by reconstruct -f.
+TEST_F(ReconstructTest, FindFoldersRepairsAnInterruptedRename) {
+  ThreeMessages();
+  ASSERT_TRUE(store_->Create(User("alice"), "user.alice.Old").ok());
+  ASSERT_TRUE(store_->Create(User("alice"), "user.alice.Old.Child").ok());
+  ASSERT_NE(AppendOne(User("alice"), "user.alice.Old.Child", "kid"), 0u);
+  // Died after moving the folder, before the commit: moved back.
+  ASSERT_EQ(::rename(Folder("Old").c_str(), Folder("New").c_str()), 0);
+  EXPECT_EQ(store_->Open(User("alice"), "user.alice.Old.Child", false).code(), Code::kNotFound);
+  ReconstructReport report = Run({"user.alice"}, false, true, true);
+  EXPECT_TRUE(report.errors.empty()) << Lines(report);
+  EXPECT_TRUE(PathExists(Folder("Old/Child/2.")) || PathExists(Folder("Old/Child/1.")));
+  auto child = store_->Open(User("alice"), "user.alice.Old.Child", false);
+  ASSERT_TRUE(child.ok()) << child.status().ToString();
+  EXPECT_EQ((*child)->exists(), 1u);
+  EXPECT_TRUE(Run({"user.alice"}, true, true, true).clean());
+  // Died after the commit, before the headers were renamed: headers fixed.
+  for (const char* name : {"user.alice.Old", "user.alice.Old.Child"}) {
+    MailboxEntry e = *store_->mboxlist().Lookup(nullptr, name);
+    ASSERT_TRUE(store_->mboxlist().Remove(nullptr, name).ok());
+    e.name = ReplacePrefix(name, "user.alice.Old", "user.alice.New");
+    ASSERT_TRUE(store_->mboxlist().Insert(nullptr, e).ok());
+  }
+  ASSERT_EQ(::rename(Folder("Old").c_str(), Folder("New").c_str()), 0);
+  report = Run({"user.alice"}, false, true, true);
+  EXPECT_NE(std::find(report.changes.begin(), report.changes.end(),
+                      "user.alice.New.Child: cyrus.header named user.alice.Old.Child: renamed"),
+            report.changes.end())
+      << Lines(report);
+  EXPECT_TRUE(Run({"user.alice"}, true, true, true).clean());
+  EXPECT_EQ(ReadMailboxHeader(OpenFolder(Folder("New/Child"))->get())->name,
+            "user.alice.New.Child");
+}
+
+}  // namespace
+}  // namespace satrap::mailbox
