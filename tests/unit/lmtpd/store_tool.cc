@@ -9,6 +9,9 @@
 //   lmtpd_store_tool IMAPD_CONF setquota ROOT KB      STORAGE limit in KiB
 //   lmtpd_store_tool IMAPD_CONF show NAME             "uids U1 U2 ..."
 //   lmtpd_store_tool IMAPD_CONF cat NAME UID          the message bytes
+//   lmtpd_store_tool IMAPD_CONF field NAME HEADER     per message "UID value-of-HEADER"
+#include <strings.h>
+
 #include <cstdio>
 #include <optional>
 #include <string>
@@ -32,8 +35,27 @@ int Fail(const Status& status) {
 
 int Check(const Status& status) { return status.ok() ? 0 : Fail(status); }
 
+// The value of the first `header` field of `message`, unfolded no further
+// than its first line ("" when absent).
+std::string FieldOf(const std::string& message, const std::string& header) {
+  size_t pos = 0;
+  while (pos < message.size()) {
+    size_t end = message.find("\r\n", pos);
+    if (end == std::string::npos || end == pos) break;  // end of the header
+    std::string_view line(message.data() + pos, end - pos);
+    if (line.size() > header.size() && line[header.size()] == ':' &&
+        strncasecmp(line.data(), header.c_str(), header.size()) == 0) {
+      std::string_view value = line.substr(header.size() + 1);
+      while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+      return std::string(value);
+    }
+    pos = end + 2;
+  }
+  return "";
+}
+
 int Show(mailbox::Store& store, const satrap::acl::Identity& admin, const std::string& name,
-         const char* cat_uid) {
+         const char* cat_uid, const char* field = nullptr) {
   // Admins hold only l and a on users' mailboxes; the owner may read them.
   std::optional<std::string> owner = mailbox::OwnerOf(name);
   satrap::acl::Identity reader = owner.has_value() ? store.MakeIdentity(*owner) : admin;
@@ -45,6 +67,14 @@ int Show(mailbox::Store& store, const satrap::acl::Identity& admin, const std::s
     Result<std::string> data = (*box)->ReadMessage(msgno);
     if (!data.ok()) return Fail(data.status());
     std::fwrite(data->data(), 1, data->size(), stdout);
+    return 0;
+  }
+  if (field != nullptr) {
+    for (uint32_t msgno = 1; msgno <= (*box)->exists(); ++msgno) {
+      Result<std::string> data = (*box)->ReadMessage(msgno);
+      if (!data.ok()) return Fail(data.status());
+      std::printf("%u %s\n", (*box)->Uid(msgno), FieldOf(*data, field).c_str());
+    }
     return 0;
   }
   std::printf("uids");
@@ -78,6 +108,7 @@ int main(int argc, char** argv) {
   }
   if (command == "show") return Show(**store, admin, arg, nullptr);
   if (command == "cat" && argc == 5) return Show(**store, admin, arg, argv[4]);
+  if (command == "field" && argc == 5) return Show(**store, admin, arg, nullptr, argv[4]);
   std::fprintf(stderr, "lmtpd_store_tool: bad command %s\n", command.c_str());
   return 2;
 }

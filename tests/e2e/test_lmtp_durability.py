@@ -1,0 +1,129 @@
+"""Durability under SIGKILL: clients deliver a load of messages while lmtpd
+workers, and once the master itself, are killed with SIGKILL at random
+moments. Afterwards (recovery at restart), every message that got a 250 is
+in its mailbox exactly once, none is there twice, and `reconstruct -n`
+finds nothing to repair."""
+
+import os
+import pwd
+import random
+import signal
+import subprocess
+import threading
+import time
+import unittest
+
+from satrap_instance import bin_dir
+from test_lmtp_basic import LmtpClient, LmtpTestCase
+
+THREADS = 4
+PER_THREAD = 120
+
+
+class LmtpDurabilityTest(LmtpTestCase):
+
+    def sender(self, index, acked, stop):
+        """Delivers PER_THREAD numbered messages; records those answered 250."""
+        client = None
+        for n in range(PER_THREAD):
+            if stop.is_set():
+                break
+            seq = "%d-%d" % (index, n)
+            data = ("X-Seq: %s\r\nSubject: load %s\r\n\r\n%s\r\n" % (seq, seq, "b" * 4000)).encode()
+            try:
+                if client is None:
+                    client = LmtpClient(self.inst.socket_path("lmtp"), timeout=10)
+                    if client.greeting[0] != 220 or client.command("LHLO load")[0] != 250:
+                        raise OSError("bad greeting")
+                rcpt, replies = client.transaction("s@x", ["alice@x", "bob@x"], data)
+                for (code, _), user in zip(replies, ("alice", "bob")):
+                    if code == 250:
+                        acked[user].append(seq)
+            except (OSError, EOFError, AssertionError):
+                if client is not None:
+                    client.close()
+                client = None
+                time.sleep(0.05)
+        if client is not None:
+            client.close()
+
+    def killer(self, stop, kill_master_at):
+        start = time.time()
+        master_killed = False
+        while not stop.is_set():
+            time.sleep(random.uniform(0.05, 0.3))
+            if not master_killed and time.time() - start > kill_master_at:
+                master_killed = True
+                os.kill(self.inst.master_pid, signal.SIGKILL)
+                self.inst.process.wait()
+                time.sleep(0.2)
+                ready = self.inst.log().count("ready for work")
+                self.inst.start(write_config=False)
+                self.inst.wait_for_log(r"ready for work", count=ready + 1)
+                continue
+            workers = self.inst.workers("lmtp")
+            if workers:
+                try:
+                    os.kill(random.choice(workers), signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+
+    def test_acknowledged_messages_survive_sigkill(self):
+        self.start_lmtp({"duplicatesuppression": "no"})
+        self.inst.expected_log.append(r"signaled to death by 9")
+        self.inst.expected_log.append(r"[Pp]anic|recover")
+        acked = {"alice": [], "bob": []}
+        stop = threading.Event()
+        senders = [threading.Thread(target=self.sender, args=(i, acked, stop))
+                   for i in range(THREADS)]
+        killer = threading.Thread(target=self.killer, args=(stop, 2.0))
+        for t in senders:
+            t.start()
+        killer.start()
+        for t in senders:
+            t.join(timeout=300)
+        stop.set()
+        killer.join(timeout=60)
+        # Restart: START runs ctl_cyrusdb -r, as after a real crash.
+        ready = self.inst.log().count("ready for work")
+        self.inst.stop()
+        self.inst.start(write_config=False)
+        self.inst.wait_for_log(r"ready for work", count=ready + 1)
+        self.assertGreater(len(acked["alice"]), PER_THREAD, "too few deliveries got through")
+        for user in ("alice", "bob"):
+            lines = self.tool("field", "user." + user, "X-Seq").decode().splitlines()
+            stored = [line.split(" ", 1)[1] for line in lines]
+            counts = {}
+            for seq in stored:
+                counts[seq] = counts.get(seq, 0) + 1
+            twice = [seq for seq, c in counts.items() if c > 1]
+            self.assertEqual(twice, [], "stored twice in %s" % user)
+            missing = [seq for seq in acked[user] if seq not in counts]
+            self.assertEqual(missing, [], "acknowledged but lost in %s" % user)
+        result = self.run_reconstruct()
+        # TODO(lmtpd): the store leaves its append spool files
+        # (.satrap-append-PID-N) behind when a process dies mid-append;
+        # reconstruct removes them. Asked of the store in
+        # notes/lmtpd-needs-from-store.md; until then only they are tolerated.
+        repairs = [line for line in (result.stdout + result.stderr).splitlines()
+                   if line.strip() and not ("leftover .satrap-append-" in line and
+                                            "of a dead process" in line)]
+        self.assertEqual(repairs, [], result.stdout + result.stderr)
+        self.assertIn(result.returncode, (0, 1))
+
+    def run_reconstruct(self):
+        cmd = [os.path.join(bin_dir(), "reconstruct"), "-C", self.inst.imapd_conf, "-n", "-q"]
+        kwargs = {}
+        if os.geteuid() == 0:
+            cyrus = pwd.getpwnam("cyrus")
+
+            def drop():
+                os.setgid(cyrus.pw_gid)
+                os.setuid(cyrus.pw_uid)
+            kwargs["preexec_fn"] = drop
+        return subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120,
+                              text=True, **kwargs)
+
+
+if __name__ == "__main__":
+    unittest.main()
