@@ -21,6 +21,7 @@ constexpr std::string_view kAfterLogin[] = {
     "LIST-STATUS",
     "MULTIAPPEND",  // cmd_append.cc
     "ESEARCH",      // cmd_search.cc
+    "IDLE",         // cmd_idle.cc
 };
 
 }  // namespace

@@ -16,6 +16,7 @@ constexpr Command kCommands[] = {
     {"AUTHENTICATE", CmdAuthenticate, kNotAuth, 0},
     {"LOGIN", CmdLogin, kNotAuth, 0},
     // §6.3: authenticated (and selected).
+    {"IDLE", CmdIdle, kAuthOrSelected, 0},  // RFC 2177
     {"ENABLE", CmdEnable, kAuth, 0},  // RFC 5161: authenticated state only
     {"NAMESPACE", CmdNamespace, kAuthOrSelected, 0},
     {"SELECT", CmdSelect, kAuthOrSelected, kBreaksMailbox},

@@ -68,5 +68,6 @@ void CmdExpunge(Session& s, const Args& a, Responder& r);
 void CmdCopy(Session& s, const Args& a, Responder& r);
 void CmdMove(Session& s, const Args& a, Responder& r);
 void CmdSearch(Session& s, const Args& a, Responder& r);
+void CmdIdle(Session& s, const Args& a, Responder& r);
 
 }  // namespace satrap::imapd
