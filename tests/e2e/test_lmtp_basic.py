@@ -11,6 +11,7 @@ import pwd
 import smtplib
 import socket
 import subprocess
+import threading
 import unittest
 
 from satrap_instance import SatrapTestCase, Service, bin_dir
@@ -293,6 +294,31 @@ class LmtpBasicTest(LmtpTestCase):
         c.send(message("piped") + b".\r\nQUIT\r\n")
         self.assertEqual([c.reply()[0] for _ in range(3)], [250, 250, 221])
         self.assertEqual(len(self.uids("user.bob")), 1)
+
+    def test_concurrent_deliveries_to_one_mailbox_are_all_kept(self):
+        self.start_lmtp()
+        errors = []
+
+        def send(index):
+            try:
+                c = LmtpClient(self.inst.socket_path("lmtp"))
+                c.command("LHLO t")
+                for n in range(25):
+                    _, data = c.transaction("s@x", ["alice@x"], message("c %d-%d" % (index, n)))
+                    if data[0][0] != 250:
+                        errors.append(data)
+                c.close()
+            except Exception as e:  # reported below, on the test's thread
+                errors.append(e)
+        threads = [threading.Thread(target=send, args=(i,)) for i in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        self.assertEqual(errors, [])
+        uids = self.uids("user.alice")
+        self.assertEqual(len(uids), 100)
+        self.assertEqual(len(set(uids)), 100)
 
 
 if __name__ == "__main__":
