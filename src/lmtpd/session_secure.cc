@@ -54,6 +54,20 @@ Result<std::optional<std::string>> DecodeInitial(std::string_view text) {
   return std::optional<std::string>(std::move(decoded));
 }
 
+// RFC 4954 §6 replies for a failed AUTH.
+Reply AuthFailureReply(const Status& status) {
+  switch (status.code()) {
+    case Code::kUnsupported:
+      return {504, "5.5.4", "Unrecognized authentication mechanism"};
+    case Code::kInvalid:
+      return {501, "5.5.2", "Malformed authentication exchange"};
+    case Code::kTempFail:
+      return {454, "4.7.0", "Temporary authentication failure"};
+    default:
+      return {535, "5.7.8", "Authentication credentials invalid"};
+  }
+}
+
 }  // namespace
 
 Session::Next Session::Auth(const SmtpCommand& command) {
@@ -107,21 +121,11 @@ Session::Next Session::Auth(const SmtpCommand& command) {
   }
   log::Notice("badlogin: session=%s peer=%s mech=%s %s", options_.session_id.c_str(),
               options_.peer.c_str(), auth->mechanism().c_str(), step.status.ToString().c_str());
-  switch (step.status.code()) {
-    case Code::kUnsupported:
-      Send(504, "5.5.4", "Unrecognized authentication mechanism");
-      break;
-    case Code::kInvalid:
-      Send(501, "5.5.2", "Malformed authentication exchange");
-      break;
-    case Code::kTempFail:
-      Send(454, "4.7.0", "Temporary authentication failure");
-      break;
-    default:
-      auth->PauseAfterFailure();
-      Send(535, "5.7.8", "Authentication credentials invalid");
-      break;
+  if (step.status.code() != Code::kUnsupported && step.status.code() != Code::kInvalid &&
+      step.status.code() != Code::kTempFail) {
+    auth->PauseAfterFailure();
   }
+  Send(AuthFailureReply(step.status));
   return Next::kContinue;
 }
 

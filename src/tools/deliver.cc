@@ -156,6 +156,22 @@ std::string Xtext(const std::string& text) {
   return out;
 }
 
+// The RCPT addresses: user[+folder][@domain], or +folder for a board.
+std::vector<std::string> Recipients(const Args& args) {
+  std::vector<std::string> recipients;
+  if (args.users.empty()) {
+    recipients.push_back("+" + args.folder);
+    return recipients;
+  }
+  for (const std::string& user : args.users) {
+    const size_t at = user.find('@');
+    std::string local = user.substr(0, at);
+    if (!args.folder.empty()) local += "+" + args.folder;
+    recipients.push_back(at == std::string::npos ? local : local + user.substr(at));
+  }
+  return recipients;
+}
+
 int Deliver(const Args& args, const std::string& socket_path) {
   Result<std::unique_ptr<net::Connection>> connected = Connect(socket_path);
   if (!connected.ok()) {
@@ -179,17 +195,7 @@ int Deliver(const Args& args, const std::string& socket_path) {
     log::Error("deliver: MAIL refused: %d %s", reply->code, reply->text.c_str());
     return ExitCodeFor(reply->code, reply->text);
   }
-  std::vector<std::string> recipients;
-  if (args.users.empty()) {
-    recipients.push_back("+" + args.folder);
-  } else {
-    for (const std::string& user : args.users) {
-      const size_t at = user.find('@');
-      std::string local = user.substr(0, at);
-      if (!args.folder.empty()) local += "+" + args.folder;
-      recipients.push_back(at == std::string::npos ? local : local + user.substr(at));
-    }
-  }
+  const std::vector<std::string> recipients = Recipients(args);
   int result = EX_OK;
   size_t accepted = 0;
   for (const std::string& rcpt : recipients) {
