@@ -22,6 +22,11 @@ constexpr std::string_view kAfterLogin[] = {
     "MULTIAPPEND",  // cmd_append.cc
     "ESEARCH",      // cmd_search.cc
     "IDLE",         // cmd_idle.cc
+    "ACL",          // cmd_acl.cc
+    "RIGHTS=kxten",
+    "QUOTA",        // cmd_quota.cc
+    "QUOTA=RES-STORAGE",
+    "QUOTA=RES-MESSAGE",
 };
 
 }  // namespace

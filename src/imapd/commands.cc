@@ -30,6 +30,14 @@ constexpr Command kCommands[] = {
     {"LSUB", CmdLsub, kAuthOrSelected, 0},
     {"STATUS", CmdStatus, kAuthOrSelected, 0},
     {"APPEND", CmdAppend, kAuthOrSelected, 0},
+    {"SETACL", CmdSetAcl, kAuthOrSelected, 0},  // RFC 4314
+    {"DELETEACL", CmdDeleteAcl, kAuthOrSelected, 0},
+    {"GETACL", CmdGetAcl, kAuthOrSelected, 0},
+    {"LISTRIGHTS", CmdListRights, kAuthOrSelected, 0},
+    {"MYRIGHTS", CmdMyRights, kAuthOrSelected, 0},
+    {"GETQUOTA", CmdGetQuota, kAuthOrSelected, 0},  // RFC 9208
+    {"GETQUOTAROOT", CmdGetQuotaRoot, kAuthOrSelected, 0},
+    {"SETQUOTA", CmdSetQuota, kAuthOrSelected, 0},
     // §6.4: selected.
     {"CHECK", CmdCheck, kSelected, 0},
     {"CLOSE", CmdClose, kSelected, kBreaksMailbox},

@@ -69,5 +69,13 @@ void CmdCopy(Session& s, const Args& a, Responder& r);
 void CmdMove(Session& s, const Args& a, Responder& r);
 void CmdSearch(Session& s, const Args& a, Responder& r);
 void CmdIdle(Session& s, const Args& a, Responder& r);
+void CmdSetAcl(Session& s, const Args& a, Responder& r);
+void CmdDeleteAcl(Session& s, const Args& a, Responder& r);
+void CmdGetAcl(Session& s, const Args& a, Responder& r);
+void CmdListRights(Session& s, const Args& a, Responder& r);
+void CmdMyRights(Session& s, const Args& a, Responder& r);
+void CmdGetQuota(Session& s, const Args& a, Responder& r);
+void CmdGetQuotaRoot(Session& s, const Args& a, Responder& r);
+void CmdSetQuota(Session& s, const Args& a, Responder& r);
 
 }  // namespace satrap::imapd

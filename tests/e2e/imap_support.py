@@ -14,6 +14,10 @@ import ssl
 
 from satrap_instance import SatrapTestCase, Service, bin_dir
 
+# Commands imaplib does not know by name, for _simple_command().
+for _name in ("LISTRIGHTS", "UNSELECT", "ID", "ENABLE", "IDLE"):
+    imaplib.Commands.setdefault(_name, ("AUTH", "SELECTED"))
+
 USERS = {"alice": "alice-secret", "bob": "bob-secret", "admin": "admin-secret"}
 
 
