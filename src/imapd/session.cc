@@ -3,6 +3,8 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <poll.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -110,7 +112,24 @@ void Session::Run() {
     if (!conn_.Flush().ok()) break;
   }
   (void)conn_.Flush();
+  if (said_bye_) DrainBeforeClose();
   LogEnd();
+}
+
+// After an unsolicited BYE the client may still be sending (pipelined
+// commands, a literal). Closing a socket with unread input makes the kernel
+// send RST, which destroys our BYE and replies still in flight; so stop
+// writing, and read and drop input for a moment until the client closes.
+void Session::DrainBeforeClose() {
+  ::shutdown(conn_.fd(), SHUT_WR);
+  net::Deadline end = net::Clock::now() + std::chrono::seconds(2);
+  char buf[4096];
+  while (net::Clock::now() < end) {
+    pollfd pfd = {conn_.fd(), POLLIN, 0};
+    if (::poll(&pfd, 1, 200) <= 0) continue;
+    ssize_t n = ::recv(conn_.fd(), buf, sizeof buf, 0);
+    if (n <= 0) break;
+  }
 }
 
 bool Session::Greet() {
@@ -336,6 +355,7 @@ bool Session::LoginFailed() {
 }
 
 void Session::SayBye(std::string_view text) {
+  said_bye_ = true;
   std::string line = "* BYE ";
   line.append(text).append("\r\n");
   conn_.Write(line);

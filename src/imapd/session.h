@@ -136,6 +136,7 @@ class Session {
   void SayBye(std::string_view text);
   void RefreshSelected(const Args& args, uint8_t flags, Responder& r);
   void LogEnd();
+  void DrainBeforeClose();
 
   Server& server_;
   service::Context& ctx_;
@@ -150,6 +151,7 @@ class Session {
   StateBit state_ = kNotAuth;
   bool tls_active_ = false;
   bool ending_ = false;
+  bool said_bye_ = false;
   int bad_in_a_row_ = 0;
   uint64_t max_message_size_ = 0;
 };
