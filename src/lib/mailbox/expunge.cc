@@ -15,7 +15,7 @@
 
 namespace satrap::mailbox {
 
-Status Mailbox::ExpungeUids(const std::vector<uint32_t>* uids, bool require_deleted) {
+Status Mailbox::ExpungeMatching(const std::vector<uint32_t>* uids, bool require_deleted) {
   SATRAP_ASSIGN_OR_RETURN(IndexHeader header, index_->Begin());
   Result<std::vector<IndexRecord>> records = index_->ReadRecords(0, header.num_records);
   if (!records.ok()) {
@@ -71,9 +71,9 @@ Result<RefreshChanges> Mailbox::Expunge(std::optional<std::span<const uint32_t>>
   if (uids) {
     std::vector<uint32_t> sorted(uids->begin(), uids->end());
     std::sort(sorted.begin(), sorted.end());
-    SATRAP_RETURN_IF_ERROR(ExpungeUids(&sorted, true));
+    SATRAP_RETURN_IF_ERROR(ExpungeMatching(&sorted, true));
   } else {
-    SATRAP_RETURN_IF_ERROR(ExpungeUids(nullptr, true));
+    SATRAP_RETURN_IF_ERROR(ExpungeMatching(nullptr, true));
   }
   return Refresh(true);
 }
@@ -83,7 +83,7 @@ Status Mailbox::ExpungeMoved(const std::vector<uint32_t>& uids) {
   if (!rights_.Has(acl::kExpunge | acl::kDeleteMessage)) return Status::NoPermission("missing te");
   std::vector<uint32_t> sorted = uids;
   std::sort(sorted.begin(), sorted.end());
-  return ExpungeUids(&sorted, false);
+  return ExpungeMatching(&sorted, false);
 }
 
 }  // namespace satrap::mailbox

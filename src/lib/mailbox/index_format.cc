@@ -63,6 +63,7 @@ std::string EncodeIndexHeader(const IndexHeader& h) {
   PutU64(p + 72, static_cast<uint64_t>(h.last_append_date));
   PutU32(p + 80, h.deleted);
   PutU32(p + 84, h.expunged);
+  PutU64(p + 88, static_cast<uint64_t>(h.pop3_last_login));
   PutU32(p + 124, Crc32(std::string_view(out).substr(0, 124)));
   return out;
 }
@@ -94,6 +95,7 @@ Result<IndexHeader> DecodeIndexHeader(std::string_view bytes) {
   h.last_append_date = static_cast<int64_t>(GetU64(p + 72));
   h.deleted = GetU32(p + 80);
   h.expunged = GetU32(p + 84);
+  h.pop3_last_login = static_cast<int64_t>(GetU64(p + 88));
   if (h.exists + h.expunged != h.num_records || h.uidnext == 0) {
     return Status::Corrupt("cyrus.index: inconsistent header counts");
   }

@@ -20,7 +20,8 @@
 //   72  last_append_date            i64
 //   80  deleted                     u32  not-expunged records with \Deleted
 //   84  expunged                    u32  expunged records still in the file
-//   88  reserved (zero)             36
+//   88  pop3_last_login             i64  unix secs of the last POP3 login (popminpoll)
+//   96  reserved (zero)             28
 //  124  crc32 of bytes 0..123       u32
 //
 // Record, kIndexRecordSize = 96 bytes, one per message, in uid order:
@@ -83,6 +84,7 @@ struct IndexHeader {
   int64_t last_append_date = 0;
   uint32_t deleted = 0;
   uint32_t expunged = 0;
+  int64_t pop3_last_login = 0;  // 0 in files written before it existed
 
   bool operator==(const IndexHeader&) const = default;
 };

@@ -32,8 +32,19 @@ Result<std::unique_ptr<Mailbox>> Store::Open(const acl::Identity& who, std::stri
                                              bool read_only) {
   acl::Rights rights;
   SATRAP_ASSIGN_OR_RETURN(MailboxEntry entry, LookupWithRights(who, name, acl::kRead, &rights));
+  return OpenEntry(who, entry, rights, read_only, nullptr);
+}
+
+Result<std::unique_ptr<Mailbox>> Store::OpenEntry(const acl::Identity& who,
+                                                  const MailboxEntry& entry, acl::Rights rights,
+                                                  bool read_only, const MaildropOptions* maildrop) {
   SATRAP_ASSIGN_OR_RETURN(std::string folder, FolderOf(entry));
   std::unique_ptr<Mailbox> mailbox(new Mailbox(this, entry, who, rights, read_only));
+  if (maildrop != nullptr) {
+    mailbox->claims_recent_ = false;
+    mailbox->hide_deleted_ = maildrop->popuseimapflags;
+    SATRAP_ASSIGN_OR_RETURN(mailbox->pop_lock_, TakePop3Lock(folder));
+  }
   SATRAP_RETURN_IF_ERROR(mailbox->OpenFiles(folder));
   if (!who.anonymous && !who.userid.empty()) {
     Result<std::string> inbox = UserInboxName(who.userid, options_.ns.virtdomains);
@@ -70,13 +81,13 @@ Status Mailbox::OpenFiles(const std::string& folder) {
   for (uint32_t i = 0; i < snapshot_.records.size(); ++i) {
     const IndexRecord& r = snapshot_.records[i];
     view_last_uid_ = r.uid;
-    if (!r.expunged()) view_.push_back({r.uid, i, false, false, 0});
+    if (Shows(r)) view_.push_back({r.uid, i, false, false, 0});
   }
   return ClaimRecent();
 }
 
 Status Mailbox::ClaimRecent() {
-  if (read_only_ || view_.empty()) return Status::Ok();
+  if (read_only_ || !claims_recent_ || view_.empty()) return Status::Ok();
   if (snapshot_.header.recent_uid >= view_last_uid_) return Status::Ok();
   SATRAP_ASSIGN_OR_RETURN(IndexHeader header, index_->Begin());
   const uint32_t claimed_from = header.recent_uid;
@@ -137,7 +148,7 @@ RefreshChanges Mailbox::Merge(bool allow_expunges) {
   for (uint32_t i = 0; i < records.size(); ++i) {
     if (records[i].uid <= view_last_uid_) continue;
     view_last_uid_ = records[i].uid;
-    if (!records[i].expunged()) view_.push_back({records[i].uid, i, false, false, 0});
+    if (Shows(records[i])) view_.push_back({records[i].uid, i, false, false, 0});
   }
   view_modseq_ = snapshot_.header.highestmodseq;
   changes.exists = exists();

@@ -157,6 +157,19 @@ class Mailbox {
   // MOVE's second half (RFC 6851): expunges exactly `uids` (needs `t` and
   // `e`), whatever their \Deleted flag.
   Status ExpungeMoved(const std::vector<uint32_t>& uids);
+  // Expunges exactly `uids` whatever their \Deleted flag (needs `t` and `e`;
+  // a maildrop opened without popuseacl has them): MOVE's second half and
+  // pop3d's UPDATE state (RFC 1939 §6) at QUIT. Uids already expunged by
+  // others are skipped. Quota usage drops accordingly. Does not touch the
+  // view: call Refresh() to see the result. ExpungeMoved is the old name.
+  Status ExpungeUids(const std::vector<uint32_t>& uids) { return ExpungeMoved(uids); }
+
+  // --- POP3 (Store::OpenMaildrop) -------------------------------------------
+  // The last POP3 login recorded in the index (unix seconds, 0 = never).
+  int64_t pop3_last_login() const { return snapshot_.header.pop3_last_login; }
+  // Records `when` as the last POP3 login (popminpoll), under the index lock.
+  // pop3d calls it when the session ends in the UPDATE state, as Cyrus does.
+  Status SetPop3LastLogin(int64_t when);
 
   // The folder's descriptor (for copy.cc / the tools).
   int dir_fd() const { return dir_fd_.get(); }
@@ -183,7 +196,11 @@ class Mailbox {
   void TryCompact();
   // Marks `uids` expunged (only \Deleted ones when `require_deleted`),
   // drops their quota usage and unlinks their files.
-  Status ExpungeUids(const std::vector<uint32_t>* uids, bool require_deleted);
+  Status ExpungeMatching(const std::vector<uint32_t>* uids, bool require_deleted);
+  // Whether a record enters this session's view.
+  bool Shows(const IndexRecord& r) const {
+    return !r.expunged() && !(hide_deleted_ && (r.system_flags & kFlagDeleted));
+  }
 
   Store* store_;
   MailboxEntry entry_;
@@ -199,6 +216,12 @@ class Mailbox {
   uint64_t view_modseq_ = 0;
   uint32_t view_last_uid_ = 0;
   std::unique_ptr<SeenState> seen_;  // non-owners only
+  // Maildrop sessions (Store::OpenMaildrop): POP3 is not an IMAP session, so
+  // it never claims \Recent; with popuseimapflags it does not see \Deleted
+  // messages; it holds the POP3 lock (an flock of the folder) until closed.
+  bool claims_recent_ = true;
+  bool hide_deleted_ = false;
+  UniqueFd pop_lock_;
 };
 
 }  // namespace satrap::mailbox

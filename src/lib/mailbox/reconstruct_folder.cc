@@ -263,6 +263,7 @@ void PlanIndexHeader(const OldIndex& old, Plan* plan, std::vector<std::string>* 
   h.recent_uid = o.recent_uid;
   h.keywords_generation = o.keywords_generation + (plan->header_file_changed ? 1 : 0);
   h.last_append_date = o.last_append_date;
+  h.pop3_last_login = o.pop3_last_login;
   h.options = o.options & ~kMailboxDirty;
   h.generation = o.generation + 1;
   h.uidnext = std::max(h.uidnext, o.uidnext);

@@ -106,6 +106,35 @@ struct CopyResult {
   std::vector<uint32_t> uids;        // in the target, same order
 };
 
+// How pop3d opens a user's maildrop (Store::OpenMaildrop); the imapd.conf
+// options of the same names.
+struct MaildropOptions {
+  // no (Cyrus default): the owner may read and delete in her INBOX whatever
+  // its ACL says. yes: her ACL rights apply: `r` to open (kNotFound without
+  // `l` and `r`, kNoPermission with `l` only), `t` and `e` to delete, `s` to
+  // set \Seen.
+  bool popuseacl = false;
+  // yes: \Deleted messages are not part of the maildrop, and pop3d marks the
+  // retrieved ones \Seen at QUIT (StoreFlags, before ExpungeUids).
+  bool popuseimapflags = false;
+  // popminpoll, in seconds: logins closer together than this are refused
+  // with a login delay (IsLoginDelay). 0: no limit.
+  int64_t popminpoll_seconds = 0;
+  // popsubfolders: "user+folder" logins open INBOX.<folder> (internal
+  // component spelling, e.g. "Lists.satrap"); empty: the INBOX.
+  std::string folder;
+  int64_t now = 0;  // the login time; 0: time(nullptr)
+
+  // popuseacl, popuseimapflags, popminpoll from imapd.conf.
+  static MaildropOptions FromConfig(const config::Config& config);
+};
+
+// The Status of a login refused by popminpoll: kTempFail with this message,
+// which pop3d answers with "-ERR [LOGIN-DELAY]" (RFC 2449 §8.1.1). Other
+// kTempFails (lock or db conflicts) are [SYS/TEMP].
+inline constexpr std::string_view kLoginDelayMessage = "POP3 logins too close together";
+bool IsLoginDelay(const Status& status);
+
 // A quota root whose recorded usage was wrong (Store::RecountQuotaRoot).
 struct QuotaFix {
   quota::QuotaRoot before;  // as it was recorded
@@ -179,6 +208,20 @@ class Store {
   Result<std::unique_ptr<Mailbox>> Open(const acl::Identity& who, std::string_view name,
                                         bool read_only);
 
+  // POP3 (maildrop.cc): opens `who`'s INBOX (named from the userid, with its
+  // domain under virtdomains; created first when autocreate is on and it is
+  // missing, as Cyrus pop3d does) as a maildrop: a read-write Mailbox that
+  // does not claim \Recent, hides \Deleted messages with popuseimapflags,
+  // and holds the POP3 lock until destroyed. The POP3 lock (RFC 1939 §8) is
+  // exclusive between POP3 sessions only: a second one fails at once with
+  // kInUse, while IMAP sessions, deliveries and expunges go on. It is an
+  // flock of the mailbox folder, so the kernel drops it when pop3d dies.
+  // Errors: kNotFound / kNoPermission (see MaildropOptions::popuseacl),
+  // kInUse, login delay (IsLoginDelay), kCorrupt (run reconstruct), kInvalid
+  // for a userid that names no INBOX (anonymous, empty).
+  Result<std::unique_ptr<Mailbox>> OpenMaildrop(const acl::Identity& who,
+                                                const MaildropOptions& options);
+
   // --- appending (append.cc) ---------------------------------------------
   // Appends `messages` to each of `targets` (one parse, one data sync per
   // message; per target one directory sync and one index sync; hard links
@@ -242,6 +285,11 @@ class Store {
   Result<MailboxEntry> LookupWithRights(const acl::Identity& who, std::string_view name,
                                         acl::Rights needed, acl::Rights* rights = nullptr);
   std::string InitialAcl(std::string_view name, const std::optional<MailboxEntry>& parent) const;
+  // Opens the folder of `entry` for `who` with `rights`; `maildrop` sets the
+  // POP3 behaviour (OpenMaildrop) before the first Refresh().
+  Result<std::unique_ptr<Mailbox>> OpenEntry(const acl::Identity& who, const MailboxEntry& entry,
+                                             acl::Rights rights, bool read_only,
+                                             const MaildropOptions* maildrop);
   Status CreateFolder(const MailboxEntry& entry);
   Result<std::optional<MailboxEntry>> NearestAncestor(std::string_view name);
   Status CheckCreateRights(const acl::Identity& who, std::string_view name,

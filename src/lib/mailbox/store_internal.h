@@ -13,6 +13,10 @@ namespace satrap::mailbox {
 // Opens a mailbox folder (O_DIRECTORY). kNotFound when missing.
 Result<UniqueFd> OpenFolder(const std::string& path);
 
+// The POP3 maildrop lock (store.h OpenMaildrop): an flock of the folder on
+// a descriptor of its own. kInUse at once when another POP3 session has it.
+Result<UniqueFd> TakePop3Lock(const std::string& folder);
+
 // "<uid>." : the file name of a message.
 std::string MessageFileName(uint32_t uid);
 
