@@ -17,7 +17,7 @@ packages=(
 )
 if [ "${SATRAP_TEST_DEPS:-0}" = 1 ]; then
   # Real clients the end-to-end tests drive.
-  packages+=(cyrus-clients curl fetchmail postfix)
+  packages+=(cyrus-clients curl fetchmail postfix cyrus-admin isync offlineimap tmux)
 fi
 
 missing=()
