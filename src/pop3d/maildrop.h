@@ -24,19 +24,9 @@
 #include "base/result.h"
 #include "mailbox/mailbox.h"
 #include "mailbox/store.h"
+#include "pop3d/uidl.h"
 
 namespace satrap::pop3d {
-
-// uidl_format (imapd.conf), as Cyrus spells it.
-enum class UidlFormat { kUidOnly, kCyrus, kDovecot, kCourier };
-UidlFormat ParseUidlFormat(std::string_view value);
-
-// The RFC 1939 unique-id of a message: stable across sessions and the same
-// for a message however it is reached, because it is derived from the
-// mailbox's uidvalidity and the message's UID:
-//   kCyrus "<uidvalidity>.<uid>", kUidOnly "<uid>",
-//   kDovecot "%08x%08x" of uid then uidvalidity, kCourier "<uidvalidity>-<uid>".
-std::string FormatUidl(UidlFormat format, uint32_t uidvalidity, uint32_t uid);
 
 class Maildrop {
  public:
