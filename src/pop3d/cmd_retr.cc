@@ -55,6 +55,7 @@ void CmdRetr(Session& s, const Command& c) {
   SendMessage(s, msgno, std::nullopt,
               StringPrintf("+OK %llu octets\r\n",
                            static_cast<unsigned long long>(s.maildrop()->Size(msgno))));
+  s.maildrop()->MarkRetrieved(msgno);
 }
 
 void CmdTop(Session& s, const Command& c) {

@@ -3,8 +3,9 @@
 // marks, and the UPDATE step that expunges the marked messages at QUIT.
 //
 // The rules (rights, popuseacl, the lock against a second POP3 session,
-// popminpoll, quota accounting of the expunge) belong to the store; this
-// class only keeps POP3's session state over a mailbox::Mailbox. Messages
+// popminpoll, popuseimapflags' hiding of \Deleted messages, quota accounting
+// of the expunge) belong to the store (Store::OpenMaildrop); this class only
+// keeps POP3's session state over the mailbox::Mailbox it returns. Messages
 // that another session (IMAP) expunges after login keep their numbers;
 // retrieving one then fails (kNotFound), as RFC 1939 lets a server report.
 //
@@ -30,9 +31,11 @@ namespace satrap::pop3d {
 
 class Maildrop {
  public:
-  // Opens `who`'s INBOX for POP3. The store's Status on failure (kInUse,
-  // kNotFound, kNoPermission, kTempFail, kCorrupt...).
+  // Opens `who`'s INBOX for POP3 (Store::OpenMaildrop with `options`). The
+  // store's Status on failure: kInUse, a login delay (mailbox::IsLoginDelay),
+  // kNotFound, kNoPermission, kTempFail, kCorrupt...
   static Result<std::unique_ptr<Maildrop>> Open(mailbox::Store& store, const acl::Identity& who,
+                                                const mailbox::MaildropOptions& options,
                                                 UidlFormat uidl_format);
   ~Maildrop();
 
@@ -49,15 +52,19 @@ class Maildrop {
   uint64_t live_size() const;
 
   void MarkDeleted(uint32_t msgno);
-  // RSET: unmarks everything.
+  // RETR: with popuseimapflags the message gets \Seen at QUIT.
+  void MarkRetrieved(uint32_t msgno);
+  // RSET: unmarks everything (deleted and retrieved).
   void ResetMarks();
   // The stored message file (exact bytes, CRLF). kNotFound when it was
   // expunged by another session since login.
   Result<UniqueFd> OpenMessage(uint32_t msgno) const;
 
-  // UPDATE state (RFC 1939 §6): expunges the marked messages through the
-  // store (quota usage follows). Messages already expunged by others are
-  // skipped. The store's Status on failure (kNoPermission without `t`/`e`).
+  // UPDATE state (RFC 1939 §6): with popuseimapflags sets \Seen on the
+  // retrieved messages, expunges the marked ones through the store (quota
+  // usage follows; messages already expunged by others are skipped) and
+  // records the login time for popminpoll. The store's Status on failure
+  // (kNoPermission without `t`/`e`).
   Status Commit();
   size_t marked_count() const;
 
@@ -66,11 +73,16 @@ class Maildrop {
     uint32_t uid;
     uint64_t size;
     bool deleted;
+    bool retrieved;
   };
-  Maildrop(std::unique_ptr<mailbox::Mailbox> mailbox, UidlFormat uidl_format);
+  Maildrop(std::unique_ptr<mailbox::Mailbox> mailbox, const mailbox::MaildropOptions& options,
+           UidlFormat uidl_format);
+  Status MarkSeen();
 
   std::unique_ptr<mailbox::Mailbox> mailbox_;
   UidlFormat uidl_format_;
+  bool popuseimapflags_;
+  int64_t login_time_;
   std::vector<Message> messages_;
 };
 

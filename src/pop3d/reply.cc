@@ -39,6 +39,10 @@ std::string ErrLine(const Status& status, std::string_view session_id) {
              std::string("Internal error, see server log (session ").append(session_id).append(")"));
 }
 
+std::string LoginDelayErrLine() {
+  return Err("LOGIN-DELAY", "Logins are too close together; see CAPA LOGIN-DELAY");
+}
+
 std::string MessageErrLine(const Status& status, std::string_view session_id) {
   // RFC 2180 §4.1.2's IMAP answer, in POP3 form: the message is gone.
   if (status.code() == Code::kNotFound) return Err("", "Message was removed by another session");

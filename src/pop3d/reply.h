@@ -21,6 +21,9 @@ namespace satrap::pop3d {
 // "-ERR [CODE] text\r\n".
 std::string ErrLine(const Status& status, std::string_view session_id);
 
+// popminpoll refused the login (mailbox::IsLoginDelay).
+std::string LoginDelayErrLine();
+
 // A message that cannot be read (RETR, TOP): kNotFound means another
 // session (IMAP) expunged it after login; otherwise as ErrLine().
 std::string MessageErrLine(const Status& status, std::string_view session_id);

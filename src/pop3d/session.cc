@@ -194,12 +194,14 @@ Status Session::StartTls() {
 void Session::LoggedIn(const auth::Authenticated& who) {
   auth::LogLogin(peer_, who, tls_active_);
   pending_user_.reset();
-  Result<std::unique_ptr<Maildrop>> maildrop = Maildrop::Open(
-      *server_.store, who.identity, ParseUidlFormat(config().GetString("uidl_format")));
+  Result<std::unique_ptr<Maildrop>> maildrop =
+      Maildrop::Open(*server_.store, who.identity, mailbox::MaildropOptions::FromConfig(config()),
+                     ParseUidlFormat(config().GetString("uidl_format")));
   if (!maildrop.ok()) {
     log::Notice("open maildrop: %s user=%s session=%s", maildrop.status().ToString().c_str(),
                 who.userid.c_str(), id_.c_str());
-    conn_.Write(ErrLine(maildrop.status(), id_));
+    conn_.Write(mailbox::IsLoginDelay(maildrop.status()) ? LoginDelayErrLine()
+                                                         : ErrLine(maildrop.status(), id_));
     // The login is spent: a new exchange starts from scratch.
     NewAuthSession();
     return;

@@ -86,13 +86,47 @@ class Pop3BesideImapTest(Pop3TestCase):
         self.assertTrue(pop.command("QUIT").startswith("+OK"))
         self.assertEqual(len(self.stored("alice")["uids"]), 1)
 
-    @unittest.expectedFailure  # needs the store's POP3 maildrop lock (pop3d-needs-from-store.md)
     def test_second_pop3_session_is_in_use(self):
         self.start()
-        self.logged_in()
+        first = self.logged_in()
+        imap = self.imap()  # IMAP is not locked out
         second = self.client()
         second.command("USER alice")
-        self.assertTrue(second.command("PASS secret").startswith("-ERR [IN-USE]"))
+        reply = second.command("PASS secret")
+        self.assertTrue(reply.startswith("-ERR [IN-USE]"), reply)
+        # RFC 1939 §4: the session stays in AUTHORIZATION and may try again.
+        self.assertTrue(second.command("CAPA").startswith("+OK"))
+        second.multiline()
+        self.assertEqual(imap.noop()[0], "OK")
+        self.assertTrue(first.command("QUIT").startswith("+OK"))
+        self.assertTrue(first.closed())
+        second.command("USER alice")
+        self.assertTrue(second.command("PASS secret").startswith("+OK"))
+
+    def test_popminpoll_gives_login_delay(self):
+        self.start_pop3(options={"popminpoll": "5"})
+        client = self.logged_in()
+        self.assertTrue(client.command("QUIT").startswith("+OK"))
+        client = self.client()
+        client.command("USER alice")
+        reply = client.command("PASS secret")
+        self.assertTrue(reply.startswith("-ERR [LOGIN-DELAY]"), reply)
+
+    def test_popuseimapflags_hides_deleted_and_sets_seen(self):
+        self.start_pop3(options={"popuseimapflags": "yes"},
+                        services=[Service("pop3", "pop3d -T 30"), Service("imap", "imapd")])
+        self.deliver("alice", message(1), message(2), message(3))
+        imap = self.imap()
+        self.assertEqual(imap.store("1", "+FLAGS", "(\\Deleted)")[0], "OK")
+        pop = self.logged_in()
+        self.assertTrue(pop.command("STAT").startswith("+OK 2 "))
+        self.assertTrue(pop.command("RETR 1").startswith("+OK"))  # message 2
+        pop.multiline()
+        self.assertTrue(pop.command("QUIT").startswith("+OK"))
+        imap.noop()
+        # The last FETCH line per message (NOOP may leave unsolicited ones).
+        self.assertIn(b"\\Seen", imap.fetch("2", "(FLAGS)")[1][-1])
+        self.assertNotIn(b"\\Seen", imap.fetch("3", "(FLAGS)")[1][-1])
 
 
 if __name__ == "__main__":
