@@ -202,9 +202,11 @@ class Instance:
             return
         cyrus = pwd.getpwnam("cyrus")
         for dirpath, dirnames, filenames in os.walk(self.root):
-            os.chown(dirpath, cyrus.pw_uid, cyrus.pw_gid)
-            for name in filenames:
-                os.chown(os.path.join(dirpath, name), cyrus.pw_uid, cyrus.pw_gid)
+            for path in [dirpath] + [os.path.join(dirpath, name) for name in filenames]:
+                try:
+                    os.chown(path, cyrus.pw_uid, cyrus.pw_gid)
+                except FileNotFoundError:
+                    pass  # a restart while workers still run: their files come and go
 
     # ----- running -------------------------------------------------------
     def master_command(self):
