@@ -222,3 +222,62 @@ class Scram:
         # The server's final message (v=...) arrives as a last challenge.
         assert challenge.decode() == "v=" + self.server_signature, challenge
         return b""
+
+
+# ----- interactive clients at a terminal ------------------------------------
+
+class PtyProgram:
+    """Runs a program on a pseudo-terminal, as a person at a terminal would
+    (cyradm prompts for its password on the tty and reads commands there).
+    expect() returns what the program printed up to a regular expression."""
+
+    def __init__(self, argv, env=None, timeout=30):
+        import pty
+        import subprocess
+        self.timeout = timeout
+        master, slave = pty.openpty()
+        self.proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave,
+                                     env=env, close_fds=True, start_new_session=True)
+        os.close(slave)
+        self.fd = master
+        self.buf = b""
+        self.transcript = b""
+
+    def expect(self, pattern, timeout=None):
+        import select
+        import time
+        regex = re.compile(pattern.encode() if isinstance(pattern, str) else pattern)
+        end = time.time() + (timeout or self.timeout)
+        while True:
+            m = regex.search(self.buf)
+            if m:
+                before, self.buf = self.buf[:m.end()], self.buf[m.end():]
+                return before.decode(errors="replace").replace("\r\n", "\n")
+            left = end - time.time()
+            if left <= 0:
+                raise AssertionError("timed out waiting for %r; got %r" % (pattern, self.buf))
+            ready, _, _ = select.select([self.fd], [], [], left)
+            if not ready:
+                continue
+            try:
+                chunk = os.read(self.fd, 65536)
+            except OSError:
+                chunk = b""
+            if not chunk:
+                raise AssertionError("program ended waiting for %r; got %r" % (pattern, self.buf))
+            self.buf += chunk
+            self.transcript += chunk
+
+    def sendline(self, text):
+        os.write(self.fd, text.encode() + b"\n")
+
+    def close(self):
+        try:
+            self.proc.kill()
+        except Exception:
+            pass
+        self.proc.wait()
+        try:
+            os.close(self.fd)
+        except OSError:
+            pass

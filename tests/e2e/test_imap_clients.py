@@ -9,14 +9,21 @@ import subprocess
 import tempfile
 import unittest
 
-from imap_support import USERS, ImapTestCase
+from imap_support import USERS, ImapTestCase, PtyProgram
 
 MESSAGE = b"From: a@example.com\r\nTo: alice@example.com\r\nSubject: fetch me\r\n\r\nhello curl\r\n"
 
 
+# Debian's cyrus-clients installs imtest outside PATH.
+EXTRA_PATH = "/usr/lib/cyrus/bin"
+
+
 def need(program):
-    if shutil.which(program) is None:
+    """The program's path; skips the test when it is not installed."""
+    path = shutil.which(program) or shutil.which(program, path=EXTRA_PATH)
+    if path is None:
         raise unittest.SkipTest("%s is not installed" % program)
+    return path
 
 
 class ImapClientsTest(ImapTestCase):
@@ -74,18 +81,57 @@ class ImapClientsTest(ImapTestCase):
         c = self.login("alice")
         self.assertEqual(c.select("INBOX")[1], [b"0"])
 
-    def test_imtest_logs_in_and_runs_commands(self):
-        need("imtest")
-        script = b"a1 SELECT INBOX\r\na2 FETCH 1 (FLAGS)\r\na3 LOGOUT\r\n"
-        result = subprocess.run(["imtest", "-t", "", "-a", "alice", "-w", USERS["alice"],
-                                 "-m", "PLAIN", "-p", str(self.inst.port("imap")), "127.0.0.1"],
-                                input=script, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                timeout=60)
-        out = result.stdout.decode(errors="replace")
+    def imtest(self, *args):
+        """Runs imtest at a terminal, typing each command of SCRIPT once the
+        previous one has completed, as a person would; returns the transcript."""
+        imtest = need("imtest")
+        program = PtyProgram([imtest, "-a", "alice", "-w", USERS["alice"], "-m", "PLAIN"]
+                             + list(args) + ["127.0.0.1"])
+        self.addCleanup(program.close)
+        out = program.expect(r"Authenticated\.")
+        for tag, command in self.SCRIPT:
+            program.sendline("%s %s" % (tag, command))
+            out += program.expect(r"\n%s (OK|NO|BAD)[^\n]*\n" % tag)
+        return out
+
+    SCRIPT = [("a1", "SELECT INBOX"), ("a2", "FETCH 1 (FLAGS)"),
+              ("a3", "STORE 2 +FLAGS (\\Flagged)"), ("a4", "CREATE INBOX.FromImtest"),
+              ("a5", "LOGOUT")]
+
+    def check_transcript(self, out):
         self.assertIn("Authenticated.", out)
         self.assertIn("* 2 EXISTS", out)
+        self.assertRegex(out, r"\* 1 FETCH \(FLAGS \(\\Recent\)\)|\* 1 FETCH \(FLAGS \(\)\)")
         self.assertIn("a2 OK", out)
+        self.assertRegex(out, r"\* 2 FETCH \(FLAGS \([^)]*\\Flagged")
+        self.assertIn("a4 OK", out)
+        self.assertIn("* BYE", out)
+        self.assertIn("a5 OK", out)
+        # What imtest did is in the store.
+        c = self.login("alice")
+        self.assertEqual(c.select("INBOX.FromImtest")[0], "OK")
+        c.select("INBOX")
+        typ, data = c.fetch("2", "(FLAGS)")
+        self.assertIn(b"\\Flagged", data[0])
 
+    def test_imtest_starttls_logs_in_and_runs_commands(self):
+        out = self.imtest("-t", "", "-p", str(self.inst.port("imap")))
+        self.assertRegex(out, r"(?i)TLS connection established|starttls")
+        self.check_transcript(out)
+
+    def test_imtest_imaps_logs_in_and_runs_commands(self):
+        out = self.imtest("-s", "-p", str(self.inst.port("imaps")))
+        self.check_transcript(out)
+
+    def test_imtest_wrong_password_is_refused(self):
+        imtest = need("imtest")
+        result = subprocess.run([imtest, "-a", "alice", "-w", "wrong", "-m", "PLAIN", "-s",
+                                 "-p", str(self.inst.port("imaps")), "127.0.0.1"],
+                                input=b"", stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                timeout=60)
+        out = result.stdout.decode(errors="replace")
+        self.assertNotIn("Authenticated.", out)
+        self.assertRegex(out, r"(?i)authentication failed|NO ")
 
 if __name__ == "__main__":
     unittest.main()
