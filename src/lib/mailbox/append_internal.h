@@ -3,6 +3,7 @@
 #pragma once
 
 #include <array>
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,33 @@ struct PreparedMessage {
 Result<AppendResult> AppendToFolder(Store& store, const MailboxEntry& entry, int dir_fd,
                                     const std::vector<PreparedMessage>& messages,
                                     quota::QuotaCheck check);
+
+// The bytes of a NewMessage for parsing: its `data`, or its spool file
+// mapped read-only (never copied to the heap). Move-only; unmaps on
+// destruction.
+class MappedMessage {
+ public:
+  // kInvalid when the spool range lies outside the file.
+  static Result<MappedMessage> Map(const NewMessage& message);
+  MappedMessage(MappedMessage&& other) noexcept;
+  MappedMessage& operator=(MappedMessage&&) = delete;
+  ~MappedMessage();
+  std::string_view bytes() const { return bytes_; }
+
+ private:
+  MappedMessage() = default;
+  void* map_ = nullptr;
+  size_t map_length_ = 0;
+  std::string_view bytes_;
+};
+
+// Puts `message` into the folder `dir_fd` under the spool name `name`,
+// synced: written from its data, or linked from a handed-over spool file
+// (fdatasync of the spool file once, remembered in *spool_synced) when it
+// holds exactly the message and the link stays on one file system, else
+// copied (store.h NewMessage).
+Status PlaceSpoolFile(const NewMessage& message, int dir_fd, const std::string& name,
+                      mode_t mode, bool* spool_synced);
 
 // SHA-1 of `data`.
 std::array<uint8_t, 20> Sha1(std::string_view data);

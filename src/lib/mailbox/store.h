@@ -85,10 +85,24 @@ struct AppendPolicy {
   bool trusted_delivery = false;
 };
 
-// One message to append. `data` is the whole message (CRLF line ends) and
-// must stay valid during the call; callers with a spool file mmap it.
+// One message to append: either `data`, the whole message (CRLF line ends),
+// valid during the call; or, when `spool_fd` >= 0, the `spool_size` bytes of
+// that file from `spool_offset` (then `data` is ignored). A spool file is
+// never read into memory: the store maps it read-only to parse it and copies
+// it into the partition in chunks. With `spool_handoff` the caller hands the
+// file over: when it holds exactly the message (offset 0, size = spool_size)
+// and the partition is on the same file system, the store hard-links it into
+// place instead of copying (no second write; one fdatasync of the spool file),
+// and may fchmod it to the mailbox file mode. A handed-over file must never be
+// written again (lmtpd's Reset() truncation would destroy stored mail): close
+// it and use a fresh spool file for the next message. An O_TMPFILE file (not
+// opened O_EXCL) can be linked; an unlinked mkstemp file cannot (it is copied).
 struct NewMessage {
   std::string_view data;
+  int spool_fd = -1;
+  uint64_t spool_offset = 0;
+  uint64_t spool_size = 0;
+  bool spool_handoff = false;
   uint32_t system_flags = 0;           // index_format.h kFlag*; \Recent is never stored
   std::vector<std::string> keywords;   // IMAP keywords to set
   int64_t internal_date = 0;           // unix seconds; 0 means now

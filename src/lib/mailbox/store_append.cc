@@ -30,17 +30,20 @@ struct Spool {
   }
 };
 
-Status WriteSpool(Spool* spool, std::span<const NewMessage> messages, mode_t mode) {
+Status WriteSpool(Spool* spool, std::span<const NewMessage> messages, mode_t mode,
+                  std::vector<bool>* spool_synced) {
   static std::atomic<uint64_t> counter{0};
-  for (const NewMessage& m : messages) {
+  for (size_t i = 0; i < messages.size(); ++i) {
     std::string name = StringPrintf(".satrap-append-%d-%llu", static_cast<int>(::getpid()),
                                     static_cast<unsigned long long>(counter++));
-    int fd = ::openat(spool->dir.get(), name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-    if (fd < 0) return Status::FromErrno("create " + name, errno);
+    bool synced = (*spool_synced)[i];
+    Status placed = PlaceSpoolFile(messages[i], spool->dir.get(), name, mode, &synced);
+    (*spool_synced)[i] = synced;
+    if (!placed.ok()) {
+      ::unlinkat(spool->dir.get(), name.c_str(), 0);
+      return placed;
+    }
     spool->names.push_back(name);
-    UniqueFd file(fd);
-    SATRAP_RETURN_IF_ERROR(WriteAll(file.get(), m.data));
-    SATRAP_RETURN_IF_ERROR(SyncFd(file.get()));
   }
   return Status::Ok();
 }
@@ -56,17 +59,19 @@ Result<std::vector<Result<AppendResult>>> Store::Append(const acl::Identity& who
   std::vector<PreparedMessage> prepared(messages.size());
   for (size_t i = 0; i < messages.size(); ++i) {
     const NewMessage& m = messages[i];
-    mime::MessageInfo info = mime::AnalyzeMessage(m.data);
+    SATRAP_ASSIGN_OR_RETURN(MappedMessage mapped, MappedMessage::Map(m));
+    mime::MessageInfo info = mime::AnalyzeMessage(mapped.bytes());
     PreparedMessage& p = prepared[i];
-    p.size = m.data.size();
+    p.size = mapped.bytes().size();
     p.header_size = static_cast<uint32_t>(info.root.body_offset);
     p.cache_payload = mime::EncodeCacheRecord(info);
-    p.guid = Sha1(m.data);
+    p.guid = Sha1(mapped.bytes());
     p.system_flags = m.system_flags;
     p.keywords = m.keywords;
     p.internal_date = m.internal_date;
     p.date_zone_minutes = m.date_zone_minutes;
   }
+  std::vector<bool> spool_synced(messages.size(), false);
   std::vector<Spool> spools;
   std::vector<Result<AppendResult>> results;
   for (const std::string& target : targets) {
@@ -95,7 +100,7 @@ Result<std::vector<Result<AppendResult>>> Store::Append(const acl::Identity& who
       Spool fresh;
       fresh.partition = entry->partition;
       fresh.dir = UniqueFd(::dup(dir->get()));
-      Status written = WriteSpool(&fresh, messages, file_mode());
+      Status written = WriteSpool(&fresh, messages, file_mode(), &spool_synced);
       spools.push_back(std::move(fresh));
       if (!written.ok()) {
         spools.pop_back();
