@@ -26,12 +26,18 @@ Status DuplicateDb::Record(std::string_view message_id, const std::vector<std::s
                            int64_t now) {
   if (mailboxes.empty()) return Status();
   const std::string value = std::to_string(now);
-  return db::RunTransaction(*env_, [&](db::Transaction& txn) {
-    for (const std::string& mailbox : mailboxes) {
-      SATRAP_RETURN_IF_ERROR(db_->Put(&txn, Key(message_id, mailbox), value));
-    }
-    return Status();
-  });
+  // Not synced: the copies are already durable and acknowledged by then, and
+  // a record lost to a power cut can only let one duplicate through, so it
+  // is not worth an fsync per delivery (about 40% of LMTP throughput).
+  return db::RunTransaction(
+      *env_,
+      [&](db::Transaction& txn) {
+        for (const std::string& mailbox : mailboxes) {
+          SATRAP_RETURN_IF_ERROR(db_->Put(&txn, Key(message_id, mailbox), value));
+        }
+        return Status();
+      },
+      /*attempts=*/16, db::Durability::kWithoutSync);
 }
 
 Result<uint64_t> DuplicateDb::Prune(int64_t cutoff, uint64_t* kept) {

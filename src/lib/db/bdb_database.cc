@@ -63,10 +63,14 @@ DB_TXN* BdbTransaction::handle() {
   return txn_;
 }
 
-Status BdbTransaction::Commit() {
+Status BdbTransaction::Commit() { return CommitWithFlags(0); }
+
+Status BdbTransaction::CommitWithoutSync() { return CommitWithFlags(DB_TXN_NOSYNC); }
+
+Status BdbTransaction::CommitWithFlags(uint32_t flags) {
   DB_TXN* txn = handle();
   txn_ = nullptr;  // BDB frees the handle whether the commit worked or not
-  int ret = txn->commit(txn, 0);
+  int ret = txn->commit(txn, flags);
   return ret == 0 ? Status() : FromDbError(ret, "commit");
 }
 
@@ -214,7 +218,7 @@ Status BdbDatabase::ScanInBatches(
 }  // namespace internal
 
 Status RunTransaction(Environment& env, const std::function<Status(Transaction&)>& body,
-                      int attempts) {
+                      int attempts, Durability durability) {
   std::minstd_rand jitter(static_cast<unsigned>(::getpid()));
   Status status;
   for (int attempt = 1; attempt <= attempts; ++attempt) {
@@ -232,7 +236,9 @@ Status RunTransaction(Environment& env, const std::function<Status(Transaction&)
       status = txn.status();
     } else {
       status = body(**txn);
-      if (status.ok()) status = (*txn)->Commit();
+      if (status.ok()) {
+        status = durability == Durability::kSync ? (*txn)->Commit() : (*txn)->CommitWithoutSync();
+      }
     }
     if (status.ok() || !status.Is(Code::kTempFail)) return status;
     log::Debug("transaction attempt %d of %d failed: %s", attempt, attempts,

@@ -106,6 +106,7 @@ class BdbTransaction final : public Transaction {
   BdbTransaction(BdbEnvironment* env, DB_TXN* txn);
   ~BdbTransaction() override;
   Status Commit() override;
+  Status CommitWithoutSync() override;
   void Abort() override;
 
   // The live DB_TXN; CHECKs that the transaction is neither committed nor
@@ -114,6 +115,8 @@ class BdbTransaction final : public Transaction {
 
  private:
   BdbEnvironment* env_;
+  Status CommitWithFlags(uint32_t flags);
+
   DB_TXN* txn_;  // nullptr once committed or aborted
 };
 

@@ -121,6 +121,12 @@ class Transaction {
  public:
   virtual ~Transaction() = default;  // aborts if not committed
   virtual Status Commit() = 0;
+  // Commits without waiting for the log to reach the disk: the change is
+  // atomic and survives a process crash, but not a power loss until the next
+  // synced commit of any process flushes the log past it. Only for data whose
+  // loss is harmless (deliver.db: a lost record can only let a duplicate
+  // through), never for anything a client has been told is stored.
+  virtual Status CommitWithoutSync() = 0;
   virtual void Abort() = 0;
 };
 
@@ -153,7 +159,8 @@ class Database {
 // with a short randomised pause and a FailCheck() in between. `body` must be
 // safe to run again (no side effects outside the transaction, or idempotent
 // ones). Any other error from `body` aborts and is returned as is.
+enum class Durability { kSync, kWithoutSync };
 Status RunTransaction(Environment& env, const std::function<Status(Transaction&)>& body,
-                      int attempts = 16);
+                      int attempts = 16, Durability durability = Durability::kSync);
 
 }  // namespace satrap::db

@@ -2,6 +2,7 @@
 // process, and RunTransaction()'s retry rules, including a real deadlock
 // between two processes.
 #include <gtest/gtest.h>
+#include <csignal>
 #include <unistd.h>
 
 #include <string>
@@ -77,6 +78,47 @@ TEST_F(TransactionTest, CommittedWritesAreVisibleAndDurable) {
   Reopen();
   EXPECT_EQ(db_->Get(nullptr, "a").value_or(""), "1");
   EXPECT_EQ(db_->Get(nullptr, "b").value_or(""), "2");
+}
+
+// The unsynced commit deliver.db uses must still be atomic and survive the
+// death of the process that made it (the log sits in the shared region).
+TEST_F(TransactionTest, UnsyncedCommitSurvivesTheCommittersDeath) {
+  pid_t pid = ForkChild([&] {
+    auto env = Environment::Open(scratch_.Sub("db"), TestOptions());
+    if (!env.ok()) return 1;
+    auto db = (*env)->OpenDatabase("t.db");
+    if (!db.ok()) return 2;
+    Status status = RunTransaction(
+        **env,
+        [&](Transaction& txn) {
+          SATRAP_RETURN_IF_ERROR((*db)->Put(&txn, "dup1", "100"));
+          return (*db)->Put(&txn, "dup2", "100");
+        },
+        16, Durability::kWithoutSync);
+    if (!status.ok()) return 3;
+    ::kill(::getpid(), SIGKILL);  // no orderly close, no flush
+    return 4;
+  });
+  EXPECT_EQ(WaitChild(pid), 128 + SIGKILL);
+  Reopen();
+  EXPECT_EQ(db_->Get(nullptr, "dup1").value_or(""), "100");
+  EXPECT_EQ(db_->Get(nullptr, "dup2").value_or(""), "100");
+}
+
+TEST_F(TransactionTest, UnsyncedCommitAppliesAllOrNothing) {
+  auto txn = env_->Begin();
+  ASSERT_TRUE(txn.ok());
+  ASSERT_TRUE(db_->Put(txn->get(), "x", "1").ok());
+  ASSERT_TRUE((*txn)->CommitWithoutSync().ok());
+  EXPECT_EQ(db_->Get(nullptr, "x").value_or(""), "1");
+  EXPECT_TRUE(RunTransaction(
+                  *env_, [&](Transaction& t) {
+                    SATRAP_RETURN_IF_ERROR(db_->Put(&t, "y", "2"));
+                    return Status::Invalid("body fails after a write");
+                  },
+                  16, Durability::kWithoutSync)
+                  .Is(Code::kInvalid));
+  EXPECT_TRUE(db_->Get(nullptr, "y").status().Is(Code::kNotFound));
 }
 
 TEST_F(TransactionTest, InsertInsideTransactionSeesItsOwnKeys) {
