@@ -9,35 +9,6 @@ namespace satrap::lmtpd {
 using protocol::SmtpCommand;
 using protocol::SmtpVerb;
 
-namespace {
-
-// The domain put on a bare "<user>" path so the SMTP parser takes it (see
-// ParseLmtpRcpt); no real domain can end in ".invalid" (RFC 2606).
-constexpr std::string_view kNoDomain = "no-domain.satrap.invalid";
-
-// RCPT TO for LMTP: besides RFC 5321 paths, a bare local part "<bob>", which
-// `deliver` and many MTAs' local transports send and Cyrus accepts.
-Result<protocol::RcptToArgs> ParseLmtpRcpt(std::string_view argument) {
-  Result<protocol::RcptToArgs> to = protocol::ParseRcptTo(argument);
-  if (to.ok() || !to.status().Is(Code::kInvalid)) return to;
-  const size_t open = argument.find('<');
-  const size_t close = argument.find('>');
-  if (open == std::string_view::npos || close == std::string_view::npos || close < open + 2 ||
-      argument.substr(open, close - open).find('@') != std::string_view::npos) {
-    return to;
-  }
-  std::string rewritten(argument.substr(0, close));
-  rewritten += "@";
-  rewritten += kNoDomain;
-  rewritten += argument.substr(close);
-  Result<protocol::RcptToArgs> bare = protocol::ParseRcptTo(rewritten);
-  if (!bare.ok()) return to;
-  bare->path.domain.clear();
-  return bare;
-}
-
-}  // namespace
-
 Session::Session(net::Connection& conn, Deliverer& deliverer, SessionOptions options,
                  SessionSecurity security)
     : conn_(conn), deliverer_(deliverer), options_(std::move(options)), security_(security) {}
@@ -214,7 +185,7 @@ Session::Next Session::Rcpt(const SmtpCommand& command) {
     Send(503, "5.5.1", "Need MAIL command");
     return Next::kContinue;
   }
-  Result<protocol::RcptToArgs> to = ParseLmtpRcpt(command.argument);
+  Result<protocol::RcptToArgs> to = protocol::ParseRcptTo(command.argument, protocol::DomainRule::kOptional);
   if (!to.ok()) {
     if (to.status().Is(Code::kUnsupported)) {
       Send(555, "5.5.4", "Unsupported RCPT parameter");
@@ -249,7 +220,7 @@ Session::Next Session::Vrfy(const SmtpCommand& command) {
   Result<protocol::MailPath> path = Status::Invalid("empty");
   if (!argument.empty() && argument.front() == '<') {
     size_t consumed = 0;
-    path = protocol::ParseMailPath(argument, false, true, &consumed);
+    path = protocol::ParseMailPath(argument, false, protocol::DomainRule::kOptional, &consumed);
   } else if (!argument.empty() && argument.find_first_of(" <>") == std::string_view::npos) {
     const size_t at = argument.rfind('@');
     path = protocol::MailPath{std::string(argument.substr(0, at)),

@@ -18,7 +18,7 @@ void CheckPathRoundTrip(const MailPath& path) {
   if (path.IsNull()) return;
   std::string wire = "<" + path.Address() + ">";
   size_t used = 0;
-  auto again = ParseMailPath(wire, false, true, &used);
+  auto again = ParseMailPath(wire, false, DomainRule::kPostmasterOnly, &used);
   CHECK(again.ok()) << wire;
   CHECK(used == wire.size());
   CHECK(again->local_part == path.local_part) << wire;

@@ -222,7 +222,7 @@ std::string MailPath::Address() const {
   return domain.empty() ? local : local + "@" + domain;
 }
 
-Result<MailPath> ParseMailPath(std::string_view text, bool allow_null, bool allow_no_domain,
+Result<MailPath> ParseMailPath(std::string_view text, bool allow_null, DomainRule domain_rule,
                                size_t* consumed) {
   if (text.empty() || text[0] != '<') return Status::Invalid("path must start with '<'");
   if (text.substr(0, 2) == "<>") {
@@ -253,7 +253,9 @@ Result<MailPath> ParseMailPath(std::string_view text, bool allow_null, bool allo
     if (!IsDomain(domain) && !IsAddressLiteral(domain)) return Status::Invalid("bad domain");
     path.domain = std::string(domain);
     pos = close;
-  } else if (!allow_no_domain || !EqualsIgnoreCase(path.local_part, "postmaster")) {
+  } else if (domain_rule == DomainRule::kRequired ||
+             (domain_rule == DomainRule::kPostmasterOnly &&
+              !EqualsIgnoreCase(path.local_part, "postmaster"))) {
     return Status::Invalid("path without domain");
   }
   if (pos >= text.size() || text[pos] != '>') return Status::Invalid("path must end with '>'");
@@ -266,7 +268,7 @@ Result<MailFromArgs> ParseMailFrom(std::string_view argument) {
   SATRAP_ASSIGN_OR_RETURN(std::string_view rest, StripKeyword(argument, "FROM:"));
   MailFromArgs args;
   size_t used = 0;
-  SATRAP_ASSIGN_OR_RETURN(args.path, ParseMailPath(rest, true, false, &used));
+  SATRAP_ASSIGN_OR_RETURN(args.path, ParseMailPath(rest, true, DomainRule::kRequired, &used));
   rest.remove_prefix(used);
   if (!rest.empty() && rest[0] != ' ') return Status::Invalid("junk after path");
   SATRAP_ASSIGN_OR_RETURN(auto params, ParseParams(rest));
@@ -274,11 +276,11 @@ Result<MailFromArgs> ParseMailFrom(std::string_view argument) {
   return args;
 }
 
-Result<RcptToArgs> ParseRcptTo(std::string_view argument) {
+Result<RcptToArgs> ParseRcptTo(std::string_view argument, DomainRule domain_rule) {
   SATRAP_ASSIGN_OR_RETURN(std::string_view rest, StripKeyword(argument, "TO:"));
   RcptToArgs args;
   size_t used = 0;
-  SATRAP_ASSIGN_OR_RETURN(args.path, ParseMailPath(rest, false, true, &used));
+  SATRAP_ASSIGN_OR_RETURN(args.path, ParseMailPath(rest, false, domain_rule, &used));
   rest.remove_prefix(used);
   if (!rest.empty() && rest[0] != ' ') return Status::Invalid("junk after path");
   SATRAP_ASSIGN_OR_RETURN(args.params, ParseParams(rest));

@@ -51,10 +51,18 @@ struct MailPath {
   std::string Address() const;
 };
 
+// Whether a path may lack "@domain".
+enum class DomainRule {
+  kRequired,
+  kPostmasterOnly,  // "<postmaster>" alone (RFC 5321 §4.1.1.3): SMTP's RCPT
+  kOptional,        // any bare local part: LMTP's RCPT, which local MTA
+                    // transports and `deliver` send as "<bob>" (Cyrus accepts it)
+};
+
 // Parses a path starting at the beginning of `text`; on success sets
 // `*consumed` to the bytes taken. kInvalid for bad syntax. `allow_null` lets
-// "<>" through; `allow_no_domain` accepts "<postmaster>" (RFC 5321 §4.1.1.3).
-Result<MailPath> ParseMailPath(std::string_view text, bool allow_null, bool allow_no_domain,
+// "<>" through.
+Result<MailPath> ParseMailPath(std::string_view text, bool allow_null, DomainRule domain_rule,
                                size_t* consumed);
 
 enum class BodyType { kUnspecified, k7Bit, k8BitMime, kBinaryMime };
@@ -80,9 +88,10 @@ struct RcptToArgs {
 };
 
 // The argument of RCPT: "TO:<path> [SP params]". The null path is refused;
-// "<postmaster>" is accepted. kUnsupported for keywords other than NOTIFY
-// and ORCPT (RFC 3461).
-Result<RcptToArgs> ParseRcptTo(std::string_view argument);
+// a path without domain only as `domain_rule` allows. kUnsupported for
+// keywords other than NOTIFY and ORCPT (RFC 3461).
+Result<RcptToArgs> ParseRcptTo(std::string_view argument,
+                               DomainRule domain_rule = DomainRule::kPostmasterOnly);
 
 struct BdatArgs {
   uint64_t size = 0;

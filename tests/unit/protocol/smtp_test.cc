@@ -122,6 +122,13 @@ TEST(Smtp, RcptTo) {
 
   EXPECT_EQ(ParseRcptTo("TO:<>").code(), Code::kInvalid);
   EXPECT_EQ(ParseRcptTo("TO:<fred>").code(), Code::kInvalid);
+  // LMTP takes a bare local part (local transports, `deliver`).
+  Result<RcptToArgs> bare = ParseRcptTo("TO:<fred+Sent>", DomainRule::kOptional);
+  ASSERT_TRUE(bare.ok()) << bare.status().ToString();
+  EXPECT_EQ(bare->path.local_part, "fred+Sent");
+  EXPECT_EQ(bare->path.domain, "");
+  EXPECT_EQ(ParseRcptTo("TO:<>", DomainRule::kOptional).code(), Code::kInvalid);
+  EXPECT_EQ(ParseRcptTo("TO:<fred@>", DomainRule::kOptional).code(), Code::kInvalid);
   EXPECT_EQ(ParseRcptTo("TO:<a@b> SIZE=1").code(), Code::kUnsupported);
   EXPECT_EQ(ParseRcptTo("TO:<a@b> NOTIFY").code(), Code::kInvalid);
   EXPECT_EQ(ParseRcptTo("FROM:<a@b>").code(), Code::kInvalid);
