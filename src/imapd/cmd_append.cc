@@ -80,6 +80,21 @@ bool ParseMessages(const Args& a, std::vector<mailbox::NewMessage>* messages,
 
 }  // namespace
 
+std::string RefuseAppendEarly(Session& s, const protocol::ImapArg& mailbox_arg) {
+  if (s.state() == kNotAuth) return "BAD Please login first";
+  std::optional<std::string_view> external = mailbox_arg.AsAstring();
+  if (!external) return "BAD Invalid mailbox name";
+  Result<std::string> name = s.Internal(*external);
+  if (!name.ok()) return "NO [TRYCREATE] Mailbox does not exist";
+  Result<mailbox::MailboxEntry> entry = s.store().Lookup(s.identity(), *name, acl::kInsert);
+  if (entry.ok()) return "";
+  if (entry.code() == Code::kNotFound) return "NO [TRYCREATE] Mailbox does not exist";
+  StatusReply reply = ReplyFor(entry.status(), s.id());
+  std::string line = reply.kind == Completion::kBad ? "BAD " : "NO ";
+  if (!reply.code.empty()) line += reply.code + " ";
+  return line + reply.text;
+}
+
 void CmdAppend(Session& s, const Args& a, Responder& r) {
   if (a.args.size() < 2) return r.Bad("Usage: APPEND mailbox [flags] [date] literal");
   std::optional<std::string_view> external = a.args[0].AsAstring();

@@ -38,6 +38,12 @@ struct Command {
 // The entry for `name` (upper case, "UID FETCH" form), or nullptr.
 const Command* FindCommand(std::string_view name);
 
+// RFC 3501 §6.3.11: before the "+" of APPEND's first synchronising message
+// literal, the client must learn that the command cannot succeed (target
+// missing: NO [TRYCREATE]; no `i` right; not logged in). The completion line
+// without its tag ("NO [TRYCREATE] ..."), or "" when the literal may come.
+std::string RefuseAppendEarly(Session& s, const protocol::ImapArg& mailbox_arg);
+
 // Handlers (one file per family).
 void CmdCapability(Session& s, const Args& a, Responder& r);
 void CmdNoop(Session& s, const Args& a, Responder& r);
