@@ -68,6 +68,19 @@ Status CopyFileInto(int source_dir_fd, const std::string& source_name, int dir_f
   return status;
 }
 
+}  // namespace
+
+Status LinkOrCopyFile(int source_dir_fd, const std::string& source_name, int dir_fd,
+                      const std::string& target_name, mode_t mode) {
+  if (::linkat(source_dir_fd, source_name.c_str(), dir_fd, target_name.c_str(), 0) == 0) {
+    return Status::Ok();
+  }
+  if (errno != EXDEV) return Status::FromErrno("link " + target_name, errno);
+  return CopyFileInto(source_dir_fd, source_name, dir_fd, target_name, mode);
+}
+
+namespace {
+
 // Links (or copies) one message in as "<uid>."; a stale file of that name
 // (left by a crash before its index record was written) is replaced.
 Status LinkMessage(const PreparedMessage& m, int dir_fd, uint32_t uid, mode_t mode) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <array>
+#include <span>
 #include <string_view>
 #include <string>
 #include <vector>
@@ -11,6 +12,8 @@
 #include "mailbox/store.h"
 
 namespace satrap::mailbox {
+
+class Mailbox;
 
 // One message ready to be linked into a folder: its bytes are already in a
 // synced file (`source_dir_fd`/`source_name`), parsed once.
@@ -61,6 +64,18 @@ class MappedMessage {
 // copied (store.h NewMessage).
 Status PlaceSpoolFile(const NewMessage& message, int dir_fd, const std::string& name,
                       mode_t mode, bool* spool_synced);
+
+// Links `source_name` into `dir_fd` as `target_name`, or copies it there
+// (temp file, fsync, rename) when a link would cross file systems.
+Status LinkOrCopyFile(int source_dir_fd, const std::string& source_name, int dir_fd,
+                      const std::string& target_name, mode_t mode);
+
+// The messages `msgnos` of an open mailbox, ready for AppendToFolder (flags
+// and keywords as the caller sees them; messages expunged meanwhile are
+// skipped). Their uids go to `uids`.
+Result<std::vector<PreparedMessage>> PrepareFromMailbox(Mailbox& source,
+                                                        std::span<const uint32_t> msgnos,
+                                                        std::vector<uint32_t>* uids);
 
 // SHA-1 of `data`.
 std::array<uint8_t, 20> Sha1(std::string_view data);

@@ -159,8 +159,17 @@ RefreshChanges Mailbox::Merge(bool allow_expunges) {
 Result<RefreshChanges> Mailbox::Refresh(bool allow_expunges) {
   if (index_->Replaced()) {
     // reconstruct replaced the file: follow it (our view is rebound by uid).
+    // No file at all: the mailbox was deleted or renamed away meanwhile.
+    Result<std::unique_ptr<IndexFile>> reopened = IndexFile::Open(dir_fd_.get());
+    if (!reopened.ok() && reopened.status().Is(Code::kNotFound)) {
+      RefreshChanges changes;
+      changes.mailbox_gone = true;
+      changes.exists = exists();
+      return changes;
+    }
+    SATRAP_RETURN_IF_ERROR(reopened.status());
     index_->ReleaseOpen();
-    SATRAP_ASSIGN_OR_RETURN(index_, IndexFile::Open(dir_fd_.get()));
+    index_ = std::move(*reopened);
     SATRAP_RETURN_IF_ERROR(index_->HoldOpenShared());
     snapshot_.header.generation = ~uint64_t{0};
   }

@@ -89,6 +89,45 @@ Status RemoveFolderContents(const std::string& folder) {
 
 namespace {
 
+// The sub-folders of `path`.
+std::vector<std::string> SubFolders(const std::string& path) {
+  std::vector<std::string> out;
+  DIR* dir = ::opendir(path.c_str());
+  if (dir == nullptr) return out;
+  while (dirent* e = ::readdir(dir)) {
+    std::string_view name = e->d_name;
+    if (name == "." || name == "..") continue;
+    struct stat st;
+    std::string child = JoinPath(path, name);
+    if (::lstat(child.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) out.push_back(child);
+  }
+  ::closedir(dir);
+  return out;
+}
+
+bool TreeHasHeader(const std::string& path, int depth) {
+  if (depth > 64 || PathExists(JoinPath(path, kHeaderFileName))) return true;
+  for (const std::string& child : SubFolders(path)) {
+    if (TreeHasHeader(child, depth + 1)) return true;
+  }
+  return false;
+}
+
+Status RemoveTree(const std::string& path) {
+  for (const std::string& child : SubFolders(path)) SATRAP_RETURN_IF_ERROR(RemoveTree(child));
+  return RemoveFolderContents(path);
+}
+
+}  // namespace
+
+Status RemoveHeaderlessTree(const std::string& path) {
+  if (!PathExists(path)) return Status::Ok();
+  if (TreeHasHeader(path, 0)) return Status::Exists("folder " + path + " exists");
+  return RemoveTree(path);
+}
+
+namespace {
+
 struct Found {
   std::string path;
   std::string partition;
@@ -129,6 +168,11 @@ class FolderFinder {
     });
   }
   void Handle(const Found& found);
+  // Folders of removed copies that still held a removed child's folder when
+  // they were emptied: removed now, deepest first.
+  void RemoveEmptiedFolders() {
+    for (auto it = removed_.rbegin(); it != removed_.rend(); ++it) ::rmdir(it->c_str());
+  }
 
  private:
   void Change(const std::string& name, const std::string& what) {
@@ -148,6 +192,7 @@ class FolderFinder {
   ReconstructReport* report_;
   std::vector<std::string>* rebuild_;
   std::map<std::string, MailboxEntry> by_uniqueid_;
+  std::vector<std::string> removed_;
 };
 
 void FolderFinder::MoveTo(const std::string& from, const MailboxEntry& e) {
@@ -167,6 +212,7 @@ void FolderFinder::RemoveCopy(const std::string& path, const std::string& name) 
   if (dry_run_) return;
   Status removed = RemoveFolderContents(path);
   if (!removed.ok()) Error(path + ": " + removed.ToString());
+  removed_.push_back(path);
 }
 
 void FolderFinder::AddEntry(const Found& found, const MailboxHeader& header) {
@@ -236,6 +282,7 @@ void FindFolders(Store& store, std::span<const std::string> names, bool dry_run,
     return;
   }
   for (const Found& f : found) finder.Handle(f);
+  finder.RemoveEmptiedFolders();
 }
 
 }  // namespace satrap::mailbox

@@ -39,6 +39,11 @@ bool IsDeadTempFile(std::string_view name);
 // files), then the folder itself when that left it empty.
 Status RemoveFolderContents(const std::string& folder);
 
+// Removes the folder tree at `path` if no folder in it holds a cyrus.header
+// (what a copy that died before writing its headers leaves); kExists when one
+// does (somebody's mailbox), OK when `path` does not exist.
+Status RemoveHeaderlessTree(const std::string& path);
+
 struct FolderOutcome {
   bool deleted = false;  // the index says deleted: the caller finishes the DELETE
 };

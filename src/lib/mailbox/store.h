@@ -199,8 +199,14 @@ class Store {
   Status Delete(const acl::Identity& who, std::string_view name);
   // RENAME with every child: needs `x` on `from` and `k` on `to`'s parent.
   // Keeps unique ids, ACLs, flags and seen state; moves quota usage between
-  // roots. kUnsupported for a partition change (TODO) and for INBOX itself.
-  Status Rename(const acl::Identity& who, std::string_view from, std::string_view to);
+  // roots. `partition` (admins only; Cyrus's third RENAME argument) moves the
+  // subtree to that partition (copy, commit, remove the old folders); with
+  // `to` == `from` it moves just that mailbox. A user renaming her own INBOX
+  // (RFC 3501 §6.3.5) gets a new folder `to` beneath it holding every INBOX
+  // message; the INBOX stays, empty, with its sub-folders. Crash safety and
+  // the order of steps: store_rename.cc; reconstruct -f repairs any crash.
+  Status Rename(const acl::Identity& who, std::string_view from, std::string_view to,
+                std::string_view partition = "");
   // SETACL / DELETEACL / GETACL (need `a`).
   Status SetAcl(const acl::Identity& who, std::string_view name, std::string_view identifier,
                 std::string_view rights_change);
@@ -314,6 +320,8 @@ class Store {
   Result<std::string> SubscriptionFile(const acl::Identity& who) const;
   // Rewrites `who`'s subscriptions from the `from` subtree to `to`.
   void RenameSubscriptions(const acl::Identity& who, std::string_view from, std::string_view to);
+  // RENAME's pieces (store_rename.cc).
+  Status RenameInbox(const acl::Identity& who, const MailboxEntry& inbox, std::string_view to);
   // Moves quota usage of one mailbox between roots inside `txn`.
   Status MoveUsage(db::Transaction& txn, std::string_view from_name, std::string_view to_name,
                    uint64_t bytes, uint32_t messages);

@@ -118,15 +118,9 @@ Result<std::vector<Result<AppendResult>>> Store::Append(const acl::Identity& who
   return results;
 }
 
-Result<CopyResult> Store::Copy(const acl::Identity& who, Mailbox& source,
-                               std::span<const uint32_t> msgnos, std::string_view target,
-                               bool move) {
-  SATRAP_ASSIGN_OR_RETURN(MailboxEntry entry, LookupWithRights(who, target, acl::kInsert));
-  if (move && !source.rights().Has(acl::kExpunge | acl::kDeleteMessage)) {
-    return Status::NoPermission("MOVE needs t and e on the source");
-  }
-  if (move && source.read_only()) return Status::NoPermission("source is read-only");
-  CopyResult result;
+Result<std::vector<PreparedMessage>> PrepareFromMailbox(Mailbox& source,
+                                                        std::span<const uint32_t> msgnos,
+                                                        std::vector<uint32_t>* uids) {
   std::vector<PreparedMessage> prepared;
   for (uint32_t m : msgnos) {
     if (source.IsExpungePending(m)) continue;
@@ -145,8 +139,22 @@ Result<CopyResult> Store::Copy(const acl::Identity& who, Mailbox& source,
     p.source_dir_fd = source.dir_fd();
     p.source_name = MessageFileName(r.uid);
     prepared.push_back(std::move(p));
-    result.source_uids.push_back(r.uid);
+    uids->push_back(r.uid);
   }
+  return prepared;
+}
+
+Result<CopyResult> Store::Copy(const acl::Identity& who, Mailbox& source,
+                               std::span<const uint32_t> msgnos, std::string_view target,
+                               bool move) {
+  SATRAP_ASSIGN_OR_RETURN(MailboxEntry entry, LookupWithRights(who, target, acl::kInsert));
+  if (move && !source.rights().Has(acl::kExpunge | acl::kDeleteMessage)) {
+    return Status::NoPermission("MOVE needs t and e on the source");
+  }
+  if (move && source.read_only()) return Status::NoPermission("source is read-only");
+  CopyResult result;
+  SATRAP_ASSIGN_OR_RETURN(std::vector<PreparedMessage> prepared,
+                          PrepareFromMailbox(source, msgnos, &result.source_uids));
   if (prepared.empty()) return Status::NotFound("messages have been expunged");
   SATRAP_ASSIGN_OR_RETURN(std::string folder, FolderOf(entry));
   SATRAP_ASSIGN_OR_RETURN(UniqueFd dir, OpenFolder(folder));

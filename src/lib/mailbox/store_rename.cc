@@ -3,19 +3,38 @@
 // Order, for crash safety: the index is marked deleted (sessions that have
 // the mailbox open see it vanish) and synced BEFORE the mailboxes.db entry
 // goes; a crash in between leaves an entry whose index says deleted, which
-// Open() refuses and reconstruct removes. Rename moves the folders first
-// (one rename(2) moves a folder with all its children on one partition),
-// then commits every new entry and quota change in one transaction; if the
-// transaction fails the folders are moved back.
+// Open() refuses and reconstruct removes.
+//
+// Rename, in three steps, each leaving something reconstruct -f repairs:
+//   1. folders: on one partition one rename(2) moves a folder with all its
+//      children (a crash here leaves folders whose header names the old
+//      mailbox where mailboxes.db has none: -f moves them back); to another
+//      partition the folder is copied under the source's exclusive index
+//      lock, held until step 3 so no append or flag change is lost: header
+//      (with the new name) first, messages (hard links when the partitions
+//      share a file system), cache, index last, all synced (a crash leaves a
+//      copy of a mailbox that lives elsewhere: -f removes it);
+//   2. one transaction: every new entry and the quota moves (a failure moves
+//      the folders back and removes the copies);
+//   3. the copied-from indexes are marked deleted (their sessions see the
+//      mailbox vanish) and their folders removed (a crash leaves the old
+//      folder, a stale copy: -f removes it); the moved folders' headers get
+//      their new names (a crash leaves stale names: reconstruct fixes them).
+// Renaming one's own INBOX (RFC 3501 §6.3.5) creates the new folder and
+// moves every message into it; INBOX stays, with its sub-folders.
 #include <fcntl.h>
 #include <stdio.h>
 #include <unistd.h>
 
 #include "base/strings.h"
 #include "log/log.h"
+#include "mailbox/append_internal.h"
+#include "mailbox/cache_file.h"
 #include "mailbox/header_file.h"
+#include "mailbox/mailbox.h"
 #include "mailbox/names.h"
 #include "mailbox/store.h"
+#include "mailbox/reconstruct_internal.h"
 #include "mailbox/store_internal.h"
 
 namespace satrap::mailbox {
@@ -72,8 +91,12 @@ struct Move {
   std::string old_folder;
   std::string new_folder;
   bool moved = false;  // this folder was renamed by itself (not with a parent)
+  std::unique_ptr<IndexFile> locked;  // cross-partition: the source index, locked
+  IndexHeader locked_header;          // as read under that lock
+  bool copied = false;
   uint64_t bytes = 0;
   uint32_t messages = 0;
+  bool cross_partition() const { return old_entry.partition != new_entry.partition; }
 };
 
 // Rewrites the name in cyrus.header under the index lock.
@@ -91,30 +114,146 @@ Status RenameHeader(const std::string& folder, const std::string& new_name, int 
   return status;
 }
 
-}  // namespace
+// Makes room for a folder at `path`: a tree without any cyrus.header is what
+// a copy that died before writing one left behind; with one it is somebody's
+// mailbox (kExists).
+Status ClearLeftover(const std::string& path) {
+  SATRAP_RETURN_IF_ERROR(RemoveHeaderlessTree(path));
+  if (PathExists(path)) return Status::Exists("folder " + path + " exists");
+  return Status::Ok();
+}
 
-Status Store::Rename(const acl::Identity& who, std::string_view from, std::string_view to) {
-  SATRAP_RETURN_IF_ERROR(ValidateName(to));
-  SATRAP_ASSIGN_OR_RETURN(MailboxEntry top, LookupWithRights(who, from, acl::kDeleteMailbox));
-  if (IsUserInbox(from) && !who.is_admin) {
-    return Status::Unsupported("renaming INBOX is not supported yet");
+// Step 1 for another partition: locks the source index and copies the folder.
+Status CopyToPartition(Store& store, Move* m) {
+  SATRAP_ASSIGN_OR_RETURN(UniqueFd from, OpenFolder(m->old_folder));
+  SATRAP_ASSIGN_OR_RETURN(m->locked, IndexFile::Open(from.get()));
+  SATRAP_ASSIGN_OR_RETURN(IndexHeader header, m->locked->Begin());
+  m->locked_header = header;
+  SATRAP_ASSIGN_OR_RETURN(std::vector<IndexRecord> records,
+                          m->locked->ReadRecords(0, header.num_records));
+  SATRAP_ASSIGN_OR_RETURN(MailboxHeader names, ReadMailboxHeader(from.get()));
+  SATRAP_RETURN_IF_ERROR(ClearLeftover(m->new_folder));
+  SATRAP_RETURN_IF_ERROR(MakeDirectories(m->new_folder, store.dir_mode()));
+  m->copied = true;
+  SATRAP_ASSIGN_OR_RETURN(UniqueFd to, OpenFolder(m->new_folder));
+  const mode_t mode = store.file_mode();
+  names.name = m->new_entry.name;
+  SATRAP_RETURN_IF_ERROR(WriteMailboxHeader(to.get(), names, static_cast<int>(mode)));
+  IndexSnapshot snapshot{header, {}};
+  for (const IndexRecord& r : records) {
+    if (r.expunged()) continue;  // the copy starts compacted
+    SATRAP_RETURN_IF_ERROR(LinkOrCopyFile(from.get(), MessageFileName(r.uid), to.get(),
+                                          MessageFileName(r.uid), mode));
+    snapshot.records.push_back(r);
   }
-  if (IsSameOrUnder(to, from)) return Status::Invalid("cannot rename a mailbox under itself");
-  SATRAP_ASSIGN_OR_RETURN(std::optional<MailboxEntry> ancestor, NearestAncestor(to));
-  if (ancestor && IsSameOrUnder(ancestor->name, from)) ancestor.reset();
-  SATRAP_RETURN_IF_ERROR(CheckCreateRights(who, to, ancestor));
-  SATRAP_ASSIGN_OR_RETURN(std::vector<MailboxEntry> existing, mboxlist_->Subtree(nullptr, to));
-  if (!existing.empty()) return Status::Exists(std::string(to) + " exists");
-  SATRAP_ASSIGN_OR_RETURN(std::vector<MailboxEntry> subtree, mboxlist_->Subtree(nullptr, from));
+  SATRAP_RETURN_IF_ERROR(LinkOrCopyFile(from.get(), kCacheFileName, to.get(), kCacheFileName, mode));
+  RecountHeader(snapshot.records, &snapshot.header);
+  snapshot.header.uidnext = header.uidnext;
+  if (::fsync(to.get()) < 0) return Status::FromErrno("fsync " + m->new_folder, errno);
+  return IndexFile::WriteWhole(to.get(), snapshot, mode);
+}
 
+// Step 1: every folder to its new place.
+Status MoveFolders(Store& store, std::vector<Move>* moves) {
+  for (Move& m : *moves) {
+    if (m.cross_partition()) {
+      if (PathExists(m.old_folder)) SATRAP_RETURN_IF_ERROR(CopyToPartition(store, &m));
+      continue;
+    }
+    // A child on the same partition moves with its parent.
+    if (!PathExists(m.old_folder)) continue;
+    SATRAP_RETURN_IF_ERROR(ClearLeftover(m.new_folder));
+    SATRAP_RETURN_IF_ERROR(MakeDirectories(DirName(m.new_folder), store.dir_mode()));
+    if (::rename(m.old_folder.c_str(), m.new_folder.c_str()) < 0) {
+      return Status::FromErrno("rename " + m.old_folder, errno);
+    }
+    m.moved = true;
+  }
+  return Status::Ok();
+}
+
+// Undoes step 1 after a failure.
+void UndoFolders(std::vector<Move>* moves) {
+  for (auto it = moves->rbegin(); it != moves->rend(); ++it) {
+    if (it->moved) ::rename(it->new_folder.c_str(), it->old_folder.c_str());
+    if (it->copied) (void)RemoveFolderContents(it->new_folder);
+    if (it->locked) it->locked->Abort();
+  }
+}
+
+// Step 2: entries and quota usage, in one transaction.
+Status CommitMoves(Store& store, std::string_view from, const std::vector<Move>& moves) {
+  return db::RunTransaction(store.env(), [&](db::Transaction& txn) -> Status {
+    // The root governing each mailbox before the move.
+    std::vector<std::string> before;
+    for (const Move& m : moves) {
+      SATRAP_ASSIGN_OR_RETURN(std::optional<quota::QuotaRoot> root,
+                              store.quotas().FindRoot(&txn, m.old_entry.name));
+      before.push_back(root ? root->root : "");
+    }
+    for (const Move& m : moves) {
+      SATRAP_RETURN_IF_ERROR(store.mboxlist().Remove(&txn, m.old_entry.name));
+      SATRAP_RETURN_IF_ERROR(store.mboxlist().Insert(&txn, m.new_entry));
+      Result<quota::QuotaRoot> root = store.quotas().Get(&txn, m.old_entry.name);
+      if (root.ok() && m.old_entry.name != m.new_entry.name) {
+        SATRAP_RETURN_IF_ERROR(store.quotas().Remove(&txn, m.old_entry.name));
+        root->root = m.new_entry.name;
+        SATRAP_RETURN_IF_ERROR(store.quotas().Put(&txn, *root));
+      }
+    }
+    for (size_t i = 0; i < moves.size(); ++i) {
+      // A root inside the subtree moved with its usage.
+      if (!before[i].empty() && IsSameOrUnder(before[i], from)) continue;
+      SATRAP_ASSIGN_OR_RETURN(std::optional<quota::QuotaRoot> after,
+                              store.quotas().FindRoot(&txn, moves[i].new_entry.name));
+      const int64_t b = static_cast<int64_t>(moves[i].bytes), n = moves[i].messages;
+      if (after && after->root == before[i]) continue;
+      if (!before[i].empty()) SATRAP_RETURN_IF_ERROR(store.quotas().Apply(&txn, before[i], -b, -n));
+      if (after) SATRAP_RETURN_IF_ERROR(store.quotas().Apply(&txn, after->root, b, n));
+    }
+    return Status::Ok();
+  });
+}
+
+// Step 3.
+void FinishMoves(Store& store, std::vector<Move>* moves) {
+  for (auto it = moves->rbegin(); it != moves->rend(); ++it) {  // children first
+    Move& m = *it;
+    if (m.locked) {
+      m.locked_header.options |= kMailboxDeleted;
+      Status marked = m.locked->Commit(m.locked_header, true);
+      Status removed = marked.ok() ? RemoveFolderContents(m.old_folder) : marked;
+      if (!removed.ok()) {
+        log::Warning("rename %s: old folder: %s", m.old_entry.name.c_str(),
+                     removed.ToString().c_str());
+      }
+      continue;
+    }
+    Status s = RenameHeader(m.new_folder, m.new_entry.name, static_cast<int>(store.file_mode()));
+    if (!s.ok()) log::Warning("rename %s: header: %s", m.new_entry.name.c_str(), s.ToString().c_str());
+  }
+}
+
+// The moves of a rename: `from` and its subtree (just `from` when the name
+// stays and only the partition changes).
+Result<std::vector<Move>> PlanRename(Store& store, std::string_view from, std::string_view to,
+                                     std::string_view partition) {
+  std::vector<MailboxEntry> subtree;
+  if (from == to) {
+    SATRAP_ASSIGN_OR_RETURN(MailboxEntry only, store.mboxlist().Lookup(nullptr, from));
+    subtree.push_back(only);
+  } else {
+    SATRAP_ASSIGN_OR_RETURN(subtree, store.mboxlist().Subtree(nullptr, from));
+  }
   std::vector<Move> moves;
   for (const MailboxEntry& entry : subtree) {
     Move m;
     m.old_entry = entry;
     m.new_entry = entry;
     m.new_entry.name = ReplacePrefix(entry.name, from, to);
-    SATRAP_ASSIGN_OR_RETURN(m.old_folder, FolderOf(m.old_entry));
-    SATRAP_ASSIGN_OR_RETURN(m.new_folder, FolderOf(m.new_entry));
+    if (!partition.empty()) m.new_entry.partition = std::string(partition);
+    SATRAP_ASSIGN_OR_RETURN(m.old_folder, store.FolderOf(m.old_entry));
+    SATRAP_ASSIGN_OR_RETURN(m.new_folder, store.FolderOf(m.new_entry));
     if (Result<UniqueFd> dir = OpenFolder(m.old_folder); dir.ok()) {
       if (Result<IndexSnapshot> snap = ReadIndexOf(dir->get()); snap.ok()) {
         m.bytes = snap->header.quota_used;
@@ -123,58 +262,66 @@ Status Store::Rename(const acl::Identity& who, std::string_view from, std::strin
     }
     moves.push_back(std::move(m));
   }
-  // Folders: a child on the same partition moves with its parent.
-  for (Move& m : moves) {
-    if (!PathExists(m.old_folder)) continue;
-    if (PathExists(m.new_folder)) return Status::Exists("folder " + m.new_folder + " exists");
-    SATRAP_RETURN_IF_ERROR(MakeDirectories(DirName(m.new_folder), dir_mode()));
-    if (::rename(m.old_folder.c_str(), m.new_folder.c_str()) < 0) {
-      return Status::FromErrno("rename " + m.old_folder, errno);
-    }
-    m.moved = true;
+  return moves;
+}
+
+}  // namespace
+
+Status Store::Rename(const acl::Identity& who, std::string_view from, std::string_view to,
+                     std::string_view partition) {
+  SATRAP_RETURN_IF_ERROR(ValidateName(to));
+  SATRAP_ASSIGN_OR_RETURN(MailboxEntry top, LookupWithRights(who, from, acl::kDeleteMailbox));
+  if (!partition.empty()) {
+    if (!who.is_admin) return Status::NoPermission("only admins pick partitions");
+    SATRAP_RETURN_IF_ERROR(options_.partitions.Root(partition).status());
   }
-  Status committed = db::RunTransaction(*env_, [&](db::Transaction& txn) -> Status {
-    // The root governing each mailbox before the move.
-    std::vector<std::string> before;
-    for (const Move& m : moves) {
-      SATRAP_ASSIGN_OR_RETURN(std::optional<quota::QuotaRoot> root,
-                              quotas_->FindRoot(&txn, m.old_entry.name));
-      before.push_back(root ? root->root : "");
-    }
-    for (const Move& m : moves) {
-      SATRAP_RETURN_IF_ERROR(mboxlist_->Remove(&txn, m.old_entry.name));
-      SATRAP_RETURN_IF_ERROR(mboxlist_->Insert(&txn, m.new_entry));
-      Result<quota::QuotaRoot> root = quotas_->Get(&txn, m.old_entry.name);
-      if (root.ok()) {
-        SATRAP_RETURN_IF_ERROR(quotas_->Remove(&txn, m.old_entry.name));
-        root->root = m.new_entry.name;
-        SATRAP_RETURN_IF_ERROR(quotas_->Put(&txn, *root));
-      }
-    }
-    for (size_t i = 0; i < moves.size(); ++i) {
-      // A root inside the subtree moved with its usage.
-      if (!before[i].empty() && IsSameOrUnder(before[i], from)) continue;
-      SATRAP_ASSIGN_OR_RETURN(std::optional<quota::QuotaRoot> after,
-                              quotas_->FindRoot(&txn, moves[i].new_entry.name));
-      const int64_t b = static_cast<int64_t>(moves[i].bytes), n = moves[i].messages;
-      if (after && after->root == before[i]) continue;
-      if (!before[i].empty()) SATRAP_RETURN_IF_ERROR(quotas_->Apply(&txn, before[i], -b, -n));
-      if (after) SATRAP_RETURN_IF_ERROR(quotas_->Apply(&txn, after->root, b, n));
-    }
-    return Status::Ok();
-  });
-  if (!committed.ok()) {
-    for (auto it = moves.rbegin(); it != moves.rend(); ++it) {
-      if (it->moved) ::rename(it->new_folder.c_str(), it->old_folder.c_str());
-    }
-    return committed;
+  if (IsUserInbox(from) && !who.is_admin) return RenameInbox(who, top, to);
+  if (from == to) {
+    if (partition.empty() || partition == top.partition) return Status::Exists("same name");
+  } else {
+    if (IsSameOrUnder(to, from)) return Status::Invalid("cannot rename a mailbox under itself");
+    SATRAP_ASSIGN_OR_RETURN(std::optional<MailboxEntry> ancestor, NearestAncestor(to));
+    if (ancestor && IsSameOrUnder(ancestor->name, from)) ancestor.reset();
+    SATRAP_RETURN_IF_ERROR(CheckCreateRights(who, to, ancestor));
+    SATRAP_ASSIGN_OR_RETURN(std::vector<MailboxEntry> existing, mboxlist_->Subtree(nullptr, to));
+    if (!existing.empty()) return Status::Exists(std::string(to) + " exists");
   }
-  for (const Move& m : moves) {
-    Status s = RenameHeader(m.new_folder, m.new_entry.name, static_cast<int>(file_mode()));
-    if (!s.ok()) log::Warning("rename %s: header: %s", m.new_entry.name.c_str(), s.ToString().c_str());
+  SATRAP_ASSIGN_OR_RETURN(std::vector<Move> moves, PlanRename(*this, from, to, partition));
+  Status done = MoveFolders(*this, &moves);
+  if (done.ok()) done = CommitMoves(*this, from, moves);
+  if (!done.ok()) {
+    UndoFolders(&moves);
+    return done;
   }
-  RenameSubscriptions(who, from, to);
+  FinishMoves(*this, &moves);
+  if (from != to) RenameSubscriptions(who, from, to);
   return Status::Ok();
+}
+
+Status Store::RenameInbox(const acl::Identity& who, const MailboxEntry& inbox, std::string_view to) {
+  if (!IsSameOrUnder(to, inbox.name) || to == inbox.name) {
+    return Status::NoPermission("INBOX can only be renamed beneath itself");
+  }
+  // The messages leave the INBOX: reading and expunging them must be allowed.
+  if (!Evaluate(inbox, who).Has(acl::kRead | acl::kDeleteMessage | acl::kExpunge)) {
+    return Status::NoPermission("renaming INBOX needs r, t and e on it");
+  }
+  SATRAP_RETURN_IF_ERROR(Create(who, to));
+  SATRAP_ASSIGN_OR_RETURN(MailboxEntry target, mboxlist_->Lookup(nullptr, to));
+  SATRAP_ASSIGN_OR_RETURN(std::unique_ptr<Mailbox> box,
+                          OpenEntry(who, inbox, Evaluate(inbox, who), false, nullptr));
+  if (box->exists() == 0) return Status::Ok();
+  std::vector<uint32_t> msgnos(box->exists());
+  for (uint32_t i = 0; i < msgnos.size(); ++i) msgnos[i] = i + 1;
+  std::vector<uint32_t> uids;
+  SATRAP_ASSIGN_OR_RETURN(std::vector<PreparedMessage> prepared,
+                          PrepareFromMailbox(*box, msgnos, &uids));
+  SATRAP_ASSIGN_OR_RETURN(std::string folder, FolderOf(target));
+  SATRAP_ASSIGN_OR_RETURN(UniqueFd dir, OpenFolder(folder));
+  // Both lie under the INBOX's quota root: the move is net zero.
+  SATRAP_RETURN_IF_ERROR(
+      AppendToFolder(*this, target, dir.get(), prepared, quota::QuotaCheck::kNone).status());
+  return box->ExpungeUids(uids);
 }
 
 }  // namespace satrap::mailbox

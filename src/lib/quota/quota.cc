@@ -40,6 +40,7 @@ Result<QuotaRoot> DecodeQuotaRoot(std::string_view root, std::string_view value)
 }
 
 Status CheckQuota(const QuotaRoot& r, uint64_t bytes, uint64_t messages, QuotaCheck check) {
+  if (check == QuotaCheck::kNone) return Status::Ok();
   const bool strict = check == QuotaCheck::kStrict;
   if (r.storage_limit_kb != kUnlimited) {
     const uint64_t limit = static_cast<uint64_t>(r.storage_limit_kb) * 1024;

@@ -45,7 +45,9 @@ struct QuotaRoot {
   bool operator==(const QuotaRoot&) const = default;
 };
 
-enum class QuotaCheck { kStrict, kDelivery };
+// kNone: charge without checking, for moves inside one root (renaming INBOX
+// moves its messages to a new folder under the same root: net zero).
+enum class QuotaCheck { kStrict, kDelivery, kNone };
 
 std::string EncodeQuotaRoot(const QuotaRoot& root);
 Result<QuotaRoot> DecodeQuotaRoot(std::string_view root, std::string_view value);
