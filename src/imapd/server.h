@@ -17,6 +17,7 @@
 #include "mailbox/namespace.h"
 #include "service/service.h"
 #include "tls/server_context.h"
+#include "tls/server_setup.h"
 
 namespace satrap::mailbox {
 class Store;
@@ -25,15 +26,15 @@ class Store;
 namespace satrap::imapd {
 
 struct Server {
-  // Null when the service has no certificate (no STARTTLS, and `-s` fails).
-  std::unique_ptr<tls::TlsServerContext> tls;
-  // The environment holding tls_sessions.db and the database itself; null
-  // when TLS is off or the database could not be opened (resumption off).
-  std::unique_ptr<db::Environment> tls_env;
-  std::unique_ptr<db::Database> tls_sessions;
-  std::unique_ptr<auth::GroupResolver> groups;
-  // The mail store (null until the store library provides Store::Open).
+  // The mail store. Declared first so that it is destroyed last: the TLS
+  // session cache lives in its Berkeley DB environment.
   std::unique_ptr<mailbox::Store> store;
+  // The TLS context and tls_sessions.db (tls/server_setup.h).
+  tls::ServerTls tls_state;
+  // Borrowed from tls_state; null when the service has no certificate (no
+  // STARTTLS, and `-s` fails).
+  tls::TlsServerContext* tls = nullptr;
+  std::unique_ptr<auth::GroupResolver> groups;
   // How clients name mailboxes (altnamespace, unixhierarchysep, virtdomains).
   mailbox::Namespace ns;
   // Counts connections, for session ids.

@@ -9,7 +9,6 @@
 #include "lmtpd/session.h"
 #include "log/log.h"
 #include "net/peer.h"
-#include "tls/settings.h"
 
 namespace satrap::lmtpd {
 namespace {
@@ -18,36 +17,6 @@ namespace {
 std::unique_ptr<Server>& Instance() {
   static std::unique_ptr<Server>* server = new std::unique_ptr<Server>();
   return *server;
-}
-
-// tls_sessions.db only speeds reconnections up: without it TLS goes on.
-void OpenSessionCache(const config::Config& config, Server* server) {
-  const std::string path = tls::SessionDbPath(config);
-  if (DirName(path) != server->store->env().dir()) {
-    log::Warning("TLS session cache off: %s is outside the database environment", path.c_str());
-    return;
-  }
-  auto db = server->store->env().OpenDatabase(path.substr(path.rfind('/') + 1));
-  if (!db.ok()) {
-    log::Warning("TLS session cache off: %s", db.status().ToString().c_str());
-    return;
-  }
-  server->tls_sessions = std::move(*db);
-}
-
-Status InitTls(service::Context& ctx, Server* server) {
-  tls::TlsSettings settings = tls::SettingsFor(ctx.config, ctx.service_name);
-  if (!settings.enabled()) {
-    if (ctx.tls_from_start) {
-      return Status::Invalid("-s given but no TLS certificate is configured (tls_server_cert)");
-    }
-    return Status();
-  }
-  if (settings.session_timeout.count() > 0) OpenSessionCache(ctx.config, server);
-  auto tls = tls::TlsServerContext::Create(settings, server->tls_sessions.get());
-  if (!tls.ok()) return Status::Invalid(tls.status().message());
-  server->tls = std::move(*tls);
-  return Status();
 }
 
 void InitDuplicates(const config::Config& config, Server* server) {
@@ -108,7 +77,10 @@ Status Init(service::Context& ctx) {
   InitDuplicates(ctx.config, server.get());
   server->deliverer = std::make_unique<StoreDeliverer>(
       server->store.get(), server->duplicates.get(), DeliveryOptions::FromConfig(ctx.config));
-  SATRAP_RETURN_IF_ERROR(InitTls(ctx, server.get()));
+  SATRAP_ASSIGN_OR_RETURN(server->tls_state,
+                          tls::SetUpServerTls(ctx.config, ctx.service_name, ctx.tls_from_start,
+                                              &server->store->env()));
+  server->tls = server->tls_state.context.get();
   SATRAP_RETURN_IF_ERROR(auth::Init(ctx.config, ctx.service_name));
   server->groups = auth::MakeGroupResolver(ctx.config);
   Instance() = std::move(server);
@@ -133,7 +105,7 @@ void Serve(service::Context& ctx, net::Connection& conn) {
     }
   }
   SessionSecurity security;
-  if (!ctx.tls_from_start) security.tls = server.tls.get();
+  if (!ctx.tls_from_start) security.tls = server.tls;
   std::unique_ptr<auth::AuthSession> auth;
   auth::SessionOptions auth_options;
   auth_options.service = ctx.service_name;

@@ -18,6 +18,7 @@
 #include "net/connection.h"
 #include "service/service.h"
 #include "tls/server_context.h"
+#include "tls/server_setup.h"
 
 namespace satrap::lmtpd {
 
@@ -26,8 +27,8 @@ struct Server {
   std::unique_ptr<db::Database> deliver_db;  // null: suppression off
   std::unique_ptr<DuplicateDb> duplicates;
   std::unique_ptr<StoreDeliverer> deliverer;
-  std::unique_ptr<db::Database> tls_sessions;  // in the store's environment
-  std::unique_ptr<tls::TlsServerContext> tls;  // null: no STARTTLS
+  tls::ServerTls tls_state;  // tls_sessions.db in the store's environment
+  tls::TlsServerContext* tls = nullptr;  // borrowed from tls_state; null: no STARTTLS
   std::unique_ptr<auth::GroupResolver> groups;
   int sessions_started = 0;
 };

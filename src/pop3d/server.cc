@@ -3,9 +3,6 @@
 
 #include "auth/sasl_init.h"
 #include "base/check.h"
-#include "base/file.h"
-#include "log/log.h"
-#include "tls/settings.h"
 
 namespace satrap::pop3d {
 namespace {
@@ -14,43 +11,6 @@ namespace {
 std::unique_ptr<Server>& Instance() {
   static std::unique_ptr<Server>* server = new std::unique_ptr<Server>();
   return *server;
-}
-
-// tls_sessions.db only saves handshakes: without it TLS still works, so a
-// failure is logged, not fatal.
-void OpenSessionCache(const config::Config& config, Server* server) {
-  const std::string path = tls::SessionDbPath(config);
-  Result<std::unique_ptr<db::Environment>> env = db::Environment::Open(DirName(path));
-  if (!env.ok()) {
-    log::Warning("TLS session cache off: open %s: %s", path.c_str(),
-                 env.status().ToString().c_str());
-    return;
-  }
-  Result<std::unique_ptr<db::Database>> db =
-      (*env)->OpenDatabase(path.substr(path.rfind('/') + 1));
-  if (!db.ok()) {
-    log::Warning("TLS session cache off: open %s: %s", path.c_str(),
-                 db.status().ToString().c_str());
-    return;
-  }
-  server->tls_env = std::move(*env);
-  server->tls_sessions = std::move(*db);
-}
-
-Status InitTls(service::Context& ctx, Server* server) {
-  tls::TlsSettings settings = tls::SettingsFor(ctx.config, ctx.service_name);
-  if (!settings.enabled()) {
-    if (ctx.tls_from_start) {
-      return Status::Invalid("-s given but no TLS certificate is configured (tls_server_cert)");
-    }
-    return Status();
-  }
-  if (settings.session_timeout.count() > 0) OpenSessionCache(ctx.config, server);
-  Result<std::unique_ptr<tls::TlsServerContext>> tls =
-      tls::TlsServerContext::Create(settings, server->tls_sessions.get());
-  if (!tls.ok()) return Status::Invalid(tls.status().message());
-  server->tls = std::move(*tls);
-  return Status();
 }
 
 }  // namespace
@@ -64,11 +24,14 @@ Status Init(service::Context& ctx) {
   auto server = std::make_unique<Server>();
   SATRAP_RETURN_IF_ERROR(auth::Init(ctx.config, ctx.service_name));
   server->groups = auth::MakeGroupResolver(ctx.config);
-  SATRAP_RETURN_IF_ERROR(InitTls(ctx, server.get()));
   Result<std::unique_ptr<mailbox::Store>> store =
       mailbox::Store::Open(mailbox::StoreOptions::FromConfig(ctx.config));
   if (!store.ok()) return store.status();
   server->store = std::move(*store);
+  SATRAP_ASSIGN_OR_RETURN(server->tls_state,
+                          tls::SetUpServerTls(ctx.config, ctx.service_name, ctx.tls_from_start,
+                                              &server->store->env()));
+  server->tls = server->tls_state.context.get();
   Instance() = std::move(server);
   return Status();
 }

@@ -16,18 +16,20 @@
 #include "mailbox/store.h"
 #include "service/service.h"
 #include "tls/server_context.h"
+#include "tls/server_setup.h"
 
 namespace satrap::pop3d {
 
 struct Server {
-  // Null when the service has no certificate (no STLS, and -s refuses to run).
-  std::unique_ptr<tls::TlsServerContext> tls;
-  // tls_sessions.db and its environment; null when TLS is off or the
-  // database could not be opened (no resumption then).
-  std::unique_ptr<db::Environment> tls_env;
-  std::unique_ptr<db::Database> tls_sessions;
-  std::unique_ptr<auth::GroupResolver> groups;
+  // Declared first so that it is destroyed last: the TLS session cache lives
+  // in the store's Berkeley DB environment.
   std::unique_ptr<mailbox::Store> store;
+  // The TLS context and tls_sessions.db (tls/server_setup.h).
+  tls::ServerTls tls_state;
+  // Borrowed from tls_state; null when the service has no certificate (no
+  // STLS, and -s refuses to run).
+  tls::TlsServerContext* tls = nullptr;
+  std::unique_ptr<auth::GroupResolver> groups;
   int sessions_started = 0;  // for session ids
 };
 
