@@ -210,6 +210,51 @@ ClientRun RunClient(AuthSession& session, const std::string& mechanism,
   return run;
 }
 
+struct SaslClient::State {
+  Credentials credentials;
+  ClientContext context{&credentials, {}};
+  sasl_callback_t callbacks[5] = {
+      {SASL_CB_USER, AsCallback(&ClientSimple), &context},
+      {SASL_CB_AUTHNAME, AsCallback(&ClientSimple), &context},
+      {SASL_CB_PASS, AsCallback(&ClientPassword), &context},
+      {SASL_CB_GETREALM, AsCallback(&ClientRealm), &context},
+      {SASL_CB_LIST_END, nullptr, nullptr},
+  };
+  sasl_conn_t* conn = nullptr;
+};
+
+SaslClient::SaslClient(const std::string& mechanism, Credentials credentials)
+    : state_(std::make_unique<State>()) {
+  InitClient();
+  state_->credentials = std::move(credentials);
+  CHECK(sasl_client_new("imap", kRealm, nullptr, nullptr, state_->callbacks, 0, &state_->conn) ==
+        SASL_OK);
+  sasl_security_properties_t props{};
+  props.max_ssf = 0;  // Satrap negotiates no security layer
+  sasl_setprop(state_->conn, SASL_SEC_PROPS, &props);
+  const char* out = nullptr;
+  unsigned out_length = 0;
+  const char* chosen = nullptr;
+  sasl_interact_t* interact = nullptr;
+  int result = sasl_client_start(state_->conn, mechanism.c_str(), &interact, &out, &out_length,
+                                 &chosen);
+  started_ = result == SASL_OK || result == SASL_CONTINUE;
+  if (started_ && out != nullptr) initial_ = std::string(out, out_length);
+}
+
+SaslClient::~SaslClient() { sasl_dispose(&state_->conn); }
+
+std::optional<std::string> SaslClient::Step(std::string_view challenge) {
+  const char* out = nullptr;
+  unsigned out_length = 0;
+  sasl_interact_t* interact = nullptr;
+  int result = sasl_client_step(state_->conn, challenge.data(),
+                                static_cast<unsigned>(challenge.size()), &interact, &out,
+                                &out_length);
+  if (result != SASL_OK && result != SASL_CONTINUE) return std::nullopt;
+  return out != nullptr ? std::string(out, out_length) : std::string();
+}
+
 void TableGroupResolver::Set(std::string user, std::vector<std::string> groups) {
   table_.emplace_back(std::move(user), std::move(groups));
 }

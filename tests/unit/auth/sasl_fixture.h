@@ -8,6 +8,7 @@
 // option callback and AuthSession::Create() read afresh.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -54,6 +55,30 @@ struct ClientRun {
 // client without SASL-IR does.
 ClientRun RunClient(AuthSession& session, const std::string& mechanism,
                     const Credentials& credentials, bool initial_response = true);
+
+// A real libsasl2 client for one exchange, stepped by the caller (the SASL
+// exchange tests put it behind a protocol's framing). Not copyable: the
+// client connection's callbacks point into it.
+class SaslClient {
+ public:
+  SaslClient(const std::string& mechanism, Credentials credentials);
+  ~SaslClient();
+  SaslClient(const SaslClient&) = delete;
+  SaslClient& operator=(const SaslClient&) = delete;
+
+  // False when the client could not start the mechanism.
+  bool started() const { return started_; }
+  // The client's first message when the mechanism speaks first (PLAIN).
+  const std::optional<std::string>& initial() const { return initial_; }
+  // The client's answer to `challenge`; nullopt on a client-side failure.
+  std::optional<std::string> Step(std::string_view challenge);
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+  bool started_ = false;
+  std::optional<std::string> initial_;
+};
 
 // Mechanisms the installed client plugins support (sasl_global_listmech).
 std::vector<std::string> ClientMechanisms();
