@@ -57,7 +57,7 @@ std::string HostName() {
 Session::Session(Server& server, service::Context& ctx, net::Connection& conn)
     : server_(server), ctx_(ctx), conn_(conn), parser_(ParserLimits(ctx.config)) {
   id_ = MakeSessionId(HostName(), ++server_.sessions_started);
-  net::PeerInfo remote = net::DescribePeer(conn.fd(), /*reverse_lookup=*/true);
+  net::PeerInfo remote = net::DescribePeer(conn.fd(), ctx.config.GetBool("reverse_lookups"));
   net::PeerInfo local = net::DescribeLocal(conn.fd());
   peer_ = remote.ToString();
 
@@ -205,6 +205,14 @@ Session::ReadOutcome Session::HandleLiteral(std::vector<SpooledLiteral>* spooled
       parser_.RejectLiteral();
       spooled->clear();
       return ReadOutcome::kContinue;
+    }
+    if (literal.synchronizing && spooled->empty()) {
+      std::string refusal = RefuseAppendEarly(*this, parser_.args_so_far()[0]);
+      if (!refusal.empty()) {
+        conn_.Write(parser_.tag() + " " + refusal + "\r\n");
+        parser_.RejectLiteral();
+        return ReadOutcome::kContinue;
+      }
     }
     if (literal.synchronizing && !Responder(conn_, "", id_).Continue("Ready for literal data").ok()) {
       return ReadOutcome::kEnd;

@@ -40,7 +40,7 @@ Session::Session(Server& server, service::Context& ctx, net::Connection& conn)
     : server_(server), ctx_(ctx), conn_(conn) {
   id_ = StringPrintf("%s-%d-%ld-%d", HostName().c_str(), static_cast<int>(::getpid()),
                      static_cast<long>(::time(nullptr)), ++server_.sessions_started);
-  net::PeerInfo remote = net::DescribePeer(conn.fd(), /*reverse_lookup=*/true);
+  net::PeerInfo remote = net::DescribePeer(conn.fd(), ctx.config.GetBool("reverse_lookups"));
   net::PeerInfo local = net::DescribeLocal(conn.fd());
   peer_ = remote.ToString();
   peer_is_unix_ = remote.is_unix;
