@@ -35,6 +35,7 @@ ROWS = [
     ("Large: SEARCH TEXT warm", "large.warm.search_text_ms", LOWER, "ms", 2.0),
     ("Large: APPEND warm", "large.warm.append_ms", LOWER, "ms", 2.0),
     ("Large: PSS of the session", "large.session_pss_kb", LOWER, "KB", None),
+    ("Idle 10: PSS per conn (smoke)", "idle_10.pss_per_conn_kb", LOWER, "KB", None),
     ("Idle 100: PSS per conn", "idle_100.pss_per_conn_kb", LOWER, "KB", 2.0),
     ("Idle 1000: PSS per conn", "idle_1000.pss_per_conn_kb", LOWER, "KB", 2.0),
     ("Conn rate plain (4 clients)", "conn_plain.logins_per_s", HIGHER, "conn/s", 1.5),
@@ -118,7 +119,7 @@ def table(figures, servers=SERVERS):
         values = [figures.get(s, {}).get(key) for s in servers]
         if all(v is None for v in values):
             continue
-        r = ratio(row, figures)
+        r = ratio(row, figures) if unit else None  # shares are context, not figures
         out.append("| %s | %s | %s | %s | %s |" % (
             name, unit, " | ".join(_fmt(v) for v in values),
             ("%.2fx" % r) if r is not None else "-",
