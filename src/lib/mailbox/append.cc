@@ -96,9 +96,10 @@ Status LinkMessage(const PreparedMessage& m, int dir_fd, uint32_t uid, mode_t mo
   return Status::IoError("link " + name + ": still exists");
 }
 
-// Charges the quota root of `mailbox`; the root name (or "") is returned.
+// Charges the quota root of `mailbox`; the root name (or "") is returned,
+// and in *warning the root after the charge when it is over quotawarn.
 Result<std::string> ChargeQuota(Store& store, const std::string& mailbox, uint64_t bytes,
-                                uint64_t count, quota::QuotaCheck check) {
+                                uint64_t count, quota::QuotaCheck check, AppendResult* warning) {
   std::string charged;
   SATRAP_RETURN_IF_ERROR(db::RunTransaction(store.env(), [&](db::Transaction& txn) -> Status {
     charged.clear();
@@ -107,6 +108,15 @@ Result<std::string> ChargeQuota(Store& store, const std::string& mailbox, uint64
     if (!root) return Status::Ok();
     SATRAP_RETURN_IF_ERROR(quota::CheckQuota(*root, bytes, count, check));
     charged = root->root;
+    const StoreOptions& o = store.options();
+    const bool before = quota::ShouldWarn(*root, o.quotawarn, o.quotawarn_kb, o.quotawarn_msg);
+    root->used_bytes += bytes;
+    root->used_messages += count;
+    warning->quota_warning.reset();
+    if (quota::ShouldWarn(*root, o.quotawarn, o.quotawarn_kb, o.quotawarn_msg)) {
+      warning->quota_warning = *root;
+      warning->quota_warning_new = !before;
+    }
     return store.quotas().Apply(&txn, root->root, static_cast<int64_t>(bytes),
                                 static_cast<int64_t>(count));
   }));
@@ -180,12 +190,12 @@ Result<AppendResult> AppendToFolder(Store& store, const MailboxEntry& entry, int
   }
   uint64_t bytes = 0;
   for (const PreparedMessage& m : messages) bytes += m.size;
-  Result<std::string> root = ChargeQuota(store, entry.name, bytes, messages.size(), check);
+  AppendResult result;
+  Result<std::string> root = ChargeQuota(store, entry.name, bytes, messages.size(), check, &result);
   if (!root.ok()) {
     index->Abort();
     return root.status();
   }
-  AppendResult result;
   result.uidvalidity = header.uidvalidity;
   Status written = WriteMessages(store, *index, dir_fd, &*header_file, &header, messages,
                                  &result.uids);

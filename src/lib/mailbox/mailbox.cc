@@ -275,6 +275,9 @@ void Mailbox::TryCompact() {
     RecountHeader(compacted.records, &compacted.header);
     compacted.header.uidnext = header->uidnext;
     ++compacted.header.generation;
+    // The cache is derived data: a failure to compact it leaves it as it was.
+    Status cache = CompactCache(dir_fd_.get(), &compacted.records, store_->file_mode());
+    if (!cache.ok()) log::Warning("compact %s cache: %s", name().c_str(), cache.ToString().c_str());
     Status written = IndexFile::WriteWhole(dir_fd_.get(), compacted, store_->file_mode());
     if (!written.ok()) log::Warning("compact %s: %s", name().c_str(), written.ToString().c_str());
   }

@@ -63,6 +63,8 @@ StoreOptions StoreOptions::FromConfig(const config::Config& config) {
   o.autocreate_inbox_folders =
       SplitFolders(FirstSet(config, {"autocreate_inbox_folders", "autocreateinboxfolders"}));
   o.quotawarn = static_cast<int>(config.GetInt("quotawarn"));
+  o.quotawarn_kb = config.GetInt("quotawarnkb");
+  o.quotawarn_msg = config.GetInt("quotawarnmsg");
   return o;
 }
 

@@ -65,6 +65,8 @@ struct StoreOptions {
   int64_t autocreate_quota_messages = -1;
   std::vector<std::string> autocreate_inbox_folders;  // "Sent|Drafts" -> {"Sent","Drafts"}
   int quotawarn = 90;
+  int64_t quotawarn_kb = 0;   // quotawarnkb
+  int64_t quotawarn_msg = 0;  // quotawarnmsg
   bool durable = true;  // false only for throughput tests: db commits skip fsync
 
   // Reads every option above from imapd.conf (configdirectory, partition-*,
@@ -112,12 +114,21 @@ struct NewMessage {
 struct AppendResult {
   uint32_t uidvalidity = 0;
   std::vector<uint32_t> uids;  // one per message, in order (RFC 4315 APPENDUID)
+  // quotawarn: set when, after this append, the governing quota root is at
+  // or over quotawarn % of a limit (with quotawarnkb / quotawarnmsg); the
+  // root as it is now. imapd shows it as an [ALERT]; lmtpd logs it.
+  std::optional<quota::QuotaRoot> quota_warning;
+  // True when this append took the root over the warning level (it was
+  // below before): warn once, e.g. in the log.
+  bool quota_warning_new = false;
 };
 
 struct CopyResult {
   uint32_t uidvalidity = 0;          // of the target (RFC 4315 COPYUID)
   std::vector<uint32_t> source_uids;
   std::vector<uint32_t> uids;        // in the target, same order
+  std::optional<quota::QuotaRoot> quota_warning;  // as in AppendResult
+  bool quota_warning_new = false;
 };
 
 // How pop3d opens a user's maildrop (Store::OpenMaildrop); the imapd.conf
@@ -162,6 +173,10 @@ struct ListEntry {
   acl::Rights rights;
   bool has_children = false;
   bool selectable = true;  // false for a hierarchy level that has no mailbox of its own
+  // false for such a level: LIST shows it \Noselect (RFC 3501 §7.2.2), or
+  // \NonExistent under LIST-EXTENDED (RFC 5258 §3, which implies \Noselect).
+  // `rights` is empty for it.
+  bool exists = true;
 };
 
 class Store {
@@ -219,7 +234,11 @@ class Store {
   Status CreateUser(std::string_view userid);
 
   // LIST: every mailbox whose EXTERNAL name (for `who`) matches `pattern`
-  // and on which `who` has `l`. In key order.
+  // and on which `who` has `l`, plus the hierarchy levels above such
+  // mailboxes that have no mailbox of their own and match too (exists and
+  // selectable false, has_children true). In key order. A pattern whose
+  // leading levels are literal ("INBOX.Lists.%") scans only that part of
+  // mailboxes.db.
   Result<std::vector<ListEntry>> List(const acl::Identity& who, std::string_view pattern);
 
   // --- opening ----------------------------------------------------------

@@ -162,6 +162,8 @@ Result<CopyResult> Store::Copy(const acl::Identity& who, Mailbox& source,
                           AppendToFolder(*this, entry, dir.get(), prepared, quota::QuotaCheck::kStrict));
   result.uidvalidity = appended.uidvalidity;
   result.uids = std::move(appended.uids);
+  result.quota_warning = std::move(appended.quota_warning);
+  result.quota_warning_new = appended.quota_warning_new;
   if (move) SATRAP_RETURN_IF_ERROR(source.ExpungeMoved(result.source_uids));
   return result;
 }

@@ -57,6 +57,22 @@ Status CheckQuota(const QuotaRoot& r, uint64_t bytes, uint64_t messages, QuotaCh
   return Status::Ok();
 }
 
+bool ShouldWarn(const QuotaRoot& r, int percent, int64_t warn_kb, int64_t warn_messages) {
+  if (r.storage_limit_kb > 0 &&
+      r.used_bytes * 100 >= static_cast<uint64_t>(r.storage_limit_kb) * 1024 * percent) {
+    const uint64_t limit = static_cast<uint64_t>(r.storage_limit_kb) * 1024;
+    const uint64_t left_kb = r.used_bytes >= limit ? 0 : (limit - r.used_bytes) / 1024;
+    if (warn_kb <= 0 || left_kb < static_cast<uint64_t>(warn_kb)) return true;
+  }
+  if (r.message_limit > 0 &&
+      r.used_messages * 100 >= static_cast<uint64_t>(r.message_limit) * percent) {
+    const uint64_t limit = static_cast<uint64_t>(r.message_limit);
+    const uint64_t left = r.used_messages >= limit ? 0 : limit - r.used_messages;
+    if (warn_messages <= 0 || left < static_cast<uint64_t>(warn_messages)) return true;
+  }
+  return false;
+}
+
 bool ShouldWarn(const QuotaRoot& r, int percent) {
   if (r.storage_limit_kb > 0 &&
       r.used_bytes * 100 >= static_cast<uint64_t>(r.storage_limit_kb) * 1024 * percent) {

@@ -59,6 +59,10 @@ Status CheckQuota(const QuotaRoot& root, uint64_t bytes, uint64_t messages, Quot
 // True when usage is at or above `percent` % of a limit (imapd.conf
 // quotawarn), so clients should be warned.
 bool ShouldWarn(const QuotaRoot& root, int percent);
+// The same with quotawarnkb / quotawarnmsg: a resource warns only while less
+// than `warn_kb` KiB (fewer than `warn_messages` messages) remain below its
+// limit; 0 means no such floor.
+bool ShouldWarn(const QuotaRoot& root, int percent, int64_t warn_kb, int64_t warn_messages);
 
 // Names that could be the quota root of `mailbox`, nearest first:
 // "user.adam.subsys.gnome", "user.adam.subsys", "user.adam", "user". The

@@ -108,7 +108,9 @@ TEST_F(AppendSpoolTest, RangesAndBadRanges) {
     m.spool_handoff = true;  // not the whole file: copied anyway
     auto results = Append(m, {"user.alice"});
     EXPECT_EQ(results.ok() ? (*results)[0].status().code() : results.status().code(), c.code);
-    if (c.code == Code::kOk) EXPECT_EQ(Stored("user.alice", (*results)[0]->uids[0]), text_);
+    if (c.code == Code::kOk) {
+      EXPECT_EQ(Stored("user.alice", (*results)[0]->uids[0]), text_);
+    }
   }
 }
 
