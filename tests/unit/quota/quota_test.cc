@@ -62,6 +62,8 @@ TEST(QuotaTest, DeliveryAcceptsAnySizeUntilOver) {
   r.used_bytes = 100ull << 20;  // exactly at the limit: refused too
   EXPECT_EQ(CheckQuota(r, 1, 1, QuotaCheck::kDelivery).code(), Code::kOverQuota);
   EXPECT_TRUE(CheckQuota(r, 0, 0, QuotaCheck::kStrict).ok());
+  // kNone (a move inside one root, e.g. renaming INBOX) never refuses.
+  EXPECT_TRUE(CheckQuota(r, 1ull << 30, 1000, QuotaCheck::kNone).ok());
 
   QuotaRoot messages{"user.b", 0, kUnlimited, 9, 10};
   EXPECT_TRUE(CheckQuota(messages, 5, 1, QuotaCheck::kStrict).ok());
