@@ -2,6 +2,11 @@
 // BODYSTRUCTURE come from cyrus.cache, as do HEADER.FIELDS of cached fields;
 // only other body sections open the message file. A non-PEEK body fetch
 // sets \Seen first, and the response then carries FLAGS.
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+
 #include "base/strings.h"
 #include "commands.h"
 #include "flag_list.h"
@@ -15,6 +20,9 @@
 
 namespace satrap::imapd {
 namespace {
+
+// Whole messages go out in pieces of this size (StreamWholeMessage).
+constexpr size_t kStreamChunk = 256 * 1024;
 
 enum class ItemKind { kFlags, kInternalDate, kSize, kEnvelope, kBody, kBodyStructure, kUid,
                       kSection };
@@ -256,6 +264,45 @@ Status AppendItem(const FetchItem& item, const mailbox::Mailbox& mb, uint32_t ms
   return Status();
 }
 
+// BODY[], BODY.PEEK[] and RFC822 (and their <partial> forms) are a byte range
+// of the message file itself.
+bool IsWholeMessage(const FetchItem& item) {
+  return item.kind == ItemKind::kSection && item.spec.part.empty() &&
+         item.spec.text == mime::SectionText::kNone;
+}
+
+// Sends a whole-message item as a literal read from the message file in
+// chunks, flushing each: a 20 MB message never sits in the worker's memory
+// (nor in its RSS, as a mapping of the file would). `out` holds the response
+// so far; it is sent first and left empty.
+Status StreamWholeMessage(const FetchItem& item, const mailbox::Mailbox& mb, uint32_t msgno,
+                          std::string* out, Responder& r) {
+  SATRAP_ASSIGN_OR_RETURN(UniqueFd fd, mb.OpenMessage(msgno));
+  struct stat st;
+  if (::fstat(fd.get(), &st) != 0) return Status::FromErrno("fstat message", errno);
+  uint64_t begin = 0;
+  uint64_t size = static_cast<uint64_t>(st.st_size);
+  if (item.partial) {
+    begin = std::min<uint64_t>(item.offset, size);
+    size = std::min<uint64_t>(size - begin, item.length);
+  }
+  *out += item.label + " {" + std::to_string(size) + "}\r\n";
+  r.Raw(*out);
+  out->clear();
+  std::string chunk(kStreamChunk, '\0');
+  for (uint64_t done = 0; done < size;) {
+    size_t want = static_cast<size_t>(std::min<uint64_t>(size - done, chunk.size()));
+    ssize_t got = ::pread(fd.get(), chunk.data(), want, static_cast<off_t>(begin + done));
+    // The literal's length is on the wire: a file that shrank under us
+    // leaves the connection unusable, so it ends (kIoError).
+    if (got <= 0) return Status::IoError("message file shorter than its literal");
+    r.Raw(std::string_view(chunk.data(), static_cast<size_t>(got)));
+    SATRAP_RETURN_IF_ERROR(r.conn().Flush());
+    done += static_cast<uint64_t>(got);
+  }
+  return Status();
+}
+
 void MarkSeen(Session& s, const std::vector<uint32_t>& msgnos) {
   mailbox::Mailbox& mb = *s.selected();
   if (mb.read_only()) return;
@@ -286,7 +333,15 @@ void CmdFetch(Session& s, const Args& a, Responder& r) {
     Status status;
     for (size_t i = 0; i < plan->items.size() && status.ok(); ++i) {
       if (i > 0) out += ' ';
-      status = AppendItem(plan->items[i], mb, msgno, data, &out);
+      if (IsWholeMessage(plan->items[i])) {
+        status = StreamWholeMessage(plan->items[i], mb, msgno, &out, r);
+        if (!status.ok() && !status.Is(Code::kNotFound)) {
+          s.EndAfterCommand();  // a literal is half sent
+          return r.Fail(status);
+        }
+      } else {
+        status = AppendItem(plan->items[i], mb, msgno, data, &out);
+      }
     }
     if (status.Is(Code::kNotFound)) {  // expunged by another session meanwhile
       expunged = true;
