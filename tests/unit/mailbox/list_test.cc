@@ -20,7 +20,9 @@ class ListTest : public StoreTest {
     if (!found.ok()) return out;
     for (const ListEntry& e : *found) {
       EXPECT_EQ(e.exists, e.selectable);
-      if (!e.exists) EXPECT_TRUE(e.has_children) << e.name;
+      if (!e.exists) {
+        EXPECT_TRUE(e.has_children) << e.name;
+      }
       out.push_back(e.name + (e.exists ? "" : "/"));
     }
     return out;
