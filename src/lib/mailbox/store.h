@@ -18,8 +18,10 @@
 // Names here are INTERNAL names; translate client names with ns() first.
 //
 // Lock order (see index_file.h): mailbox open lock -> mailbox index lock ->
-// one short db transaction. Store methods never hold two index locks at once
-// and never wait for an index lock inside a db transaction.
+// one short db transaction. Store methods never wait for an index lock inside
+// a db transaction, and hold one index lock at a time, except RENAME to
+// another partition, which holds its subtree's index locks (taken in key
+// order, one after the other) across its commit.
 //
 // Not thread-safe: one Store per process (workers are single-threaded).
 #pragma once
