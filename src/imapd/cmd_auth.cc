@@ -3,7 +3,7 @@
 // under TLS unless allowplaintext, proxy authorisation, anonymous) live in
 // lib/auth; this file frames the exchange and logs the outcome.
 #include "auth/login_log.h"
-#include "base/base64.h"
+#include "auth/sasl_exchange.h"
 #include "base/strings.h"
 #include "commands.h"
 #include "log/log.h"
@@ -33,33 +33,17 @@ void Failed(Session& s, Responder& r, const Status& status) {
   }
 }
 
-// The SASL exchange after Start(): challenges out, responses in, until done.
-auth::AuthStep Exchange(Session& s, Responder& r, auth::AuthStep step, bool* cancelled) {
-  while (step.state == auth::AuthStep::State::kContinue) {
-    if (!r.Continue(Base64Encode(step.data)).ok()) break;
-    Result<std::string> line = s.ReadClientLine();
-    if (!line.ok()) {
-      s.auth()->Cancel();
-      s.EndAfterCommand();
-      *cancelled = true;
-      return step;
-    }
-    if (*line == "*") {
-      s.auth()->Cancel();
-      *cancelled = true;
-      return step;
-    }
-    Result<std::string> response = Base64Decode(*line);
-    if (!response.ok()) {
-      s.auth()->Cancel();
-      auth::AuthStep bad;
-      bad.status = Status::Invalid("bad base64 in AUTHENTICATE response");
-      return bad;
-    }
-    step = s.auth()->Step(*response);
-  }
-  return step;
-}
+// RFC 3501 §7.5: challenges go out as continuation requests ("+ base64").
+class ImapSaslChannel : public auth::SaslChannel {
+ public:
+  ImapSaslChannel(Session& s, Responder& r) : s_(s), r_(r) {}
+  Status SendChallenge(std::string_view base64) override { return r_.Continue(base64); }
+  Result<std::string> ReadResponse() override { return s_.ReadClientLine(); }
+
+ private:
+  Session& s_;
+  Responder& r_;
+};
 
 }  // namespace
 
@@ -73,24 +57,29 @@ void CmdAuthenticate(Session& s, const Args& a, Responder& r) {
   if (a.args.size() == 2) {
     std::optional<std::string_view> text = a.args[1].AsAstring();
     if (!text) return r.Bad("Invalid initial response");
-    if (*text != "=") {  // RFC 4959: "=" is an empty initial response
-      Result<std::string> decoded = Base64Decode(*text);
-      if (!decoded.ok()) return r.Bad("Invalid base64 in initial response");
-      initial = std::move(*decoded);
-    } else {
-      initial = std::string();
-    }
+    Result<std::string> decoded = auth::DecodeInitialResponse(*text);
+    if (!decoded.ok()) return r.Bad("Invalid base64 in initial response");
+    initial = std::move(*decoded);
   }
   std::optional<std::string_view> ir;
   if (initial) ir = *initial;
-  bool cancelled = false;
-  auth::AuthStep step = Exchange(s, r, s.auth()->Start(AsciiUpper(mechanism), ir), &cancelled);
-  if (cancelled) return r.Bad("AUTHENTICATE cancelled");
-  if (step.state == auth::AuthStep::State::kDone) {
-    return Succeed(s, r, s.tls_active() ? "Success (tls protection)" : "Success (no protection)");
+  ImapSaslChannel channel(s, r);
+  auth::SaslOutcome outcome = auth::RunSaslExchange(*s.auth(), mechanism, ir, channel);
+  switch (outcome.kind) {
+    case auth::SaslOutcome::Kind::kDone:
+      return Succeed(s, r,
+                     s.tls_active() ? "Success (tls protection)" : "Success (no protection)");
+    case auth::SaslOutcome::Kind::kDisconnected:
+      s.EndAfterCommand();
+      return r.Bad("AUTHENTICATE cancelled");
+    case auth::SaslOutcome::Kind::kCancelled:
+      return r.Bad("AUTHENTICATE cancelled");
+    case auth::SaslOutcome::Kind::kFailed:
+    case auth::SaslOutcome::Kind::kMalformed:
+      break;
   }
-  auth::LogBadLogin(s.peer(), AsciiUpper(mechanism), "", step.status);
-  Failed(s, r, step.status);
+  auth::LogBadLogin(s.peer(), AsciiUpper(mechanism), "", outcome.status);
+  Failed(s, r, outcome.status);
 }
 
 void CmdLogin(Session& s, const Args& a, Responder& r) {

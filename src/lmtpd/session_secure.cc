@@ -1,6 +1,6 @@
 // STARTTLS (RFC 3207) and AUTH (RFC 4954) for LMTP over TCP.
 #include "auth/auth_session.h"
-#include "base/base64.h"
+#include "auth/sasl_exchange.h"
 #include "base/strings.h"
 #include "lmtpd/session.h"
 #include "log/log.h"
@@ -46,13 +46,19 @@ Session::Next Session::StartTls(const SmtpCommand& command) {
 
 namespace {
 
-// RFC 4954 §4: "=" is an empty initial response.
-Result<std::optional<std::string>> DecodeInitial(std::string_view text) {
-  if (text.empty()) return std::optional<std::string>();
-  if (text == "=") return std::optional<std::string>(std::string());
-  SATRAP_ASSIGN_OR_RETURN(std::string decoded, Base64Decode(text));
-  return std::optional<std::string>(std::move(decoded));
-}
+// RFC 4954 §4: challenges go out as "334 base64" lines.
+class LmtpSaslChannel : public auth::SaslChannel {
+ public:
+  explicit LmtpSaslChannel(net::Connection& conn) : conn_(conn) {}
+  Status SendChallenge(std::string_view base64) override {
+    conn_.Write("334 " + std::string(base64) + "\r\n");
+    return Status();  // a write error is sticky: the read that follows fails
+  }
+  Result<std::string> ReadResponse() override { return conn_.ReadLine(); }
+
+ private:
+  net::Connection& conn_;
+};
 
 // RFC 4954 §6 replies for a failed AUTH.
 Reply AuthFailureReply(const Status& status) {
@@ -86,46 +92,44 @@ Session::Next Session::Auth(const SmtpCommand& command) {
     Send(501, "5.5.4", "Syntax: AUTH mechanism [initial-response]");
     return Next::kContinue;
   }
-  Result<std::optional<std::string>> initial =
-      DecodeInitial(words.size() == 2 ? words[1] : std::string_view());
-  if (!initial.ok()) {
-    Send(501, "5.5.2", "Cannot decode initial response");
-    return Next::kContinue;
+  std::optional<std::string> initial;
+  if (words.size() == 2) {
+    Result<std::string> decoded = auth::DecodeInitialResponse(words[1]);
+    if (!decoded.ok()) {
+      Send(501, "5.5.2", "Cannot decode initial response");
+      return Next::kContinue;
+    }
+    initial = std::move(*decoded);
   }
   std::optional<std::string_view> initial_view;
-  if (initial->has_value()) initial_view = **initial;
-  auth::AuthStep step = auth->Start(AsciiUpper(words[0]), initial_view);
-  while (step.state == auth::AuthStep::State::kContinue) {
-    conn_.Write("334 " + Base64Encode(step.data) + "\r\n");
-    Result<std::string> line = conn_.ReadLine();
-    if (!line.ok()) return Next::kQuit;
-    if (*line == "*") {
-      auth->Cancel();
+  if (initial) initial_view = *initial;
+  LmtpSaslChannel channel(conn_);
+  auth::SaslOutcome outcome = auth::RunSaslExchange(*auth, words[0], initial_view, channel);
+  switch (outcome.kind) {
+    case auth::SaslOutcome::Kind::kDisconnected:
+      return Next::kQuit;
+    case auth::SaslOutcome::Kind::kCancelled:
       Send(501, "5.0.0", "Authentication cancelled");
       return Next::kContinue;
-    }
-    Result<std::string> response = Base64Decode(*line);
-    if (!response.ok()) {
-      auth->Cancel();
+    case auth::SaslOutcome::Kind::kMalformed:
       Send(501, "5.5.2", "Cannot decode response");
       return Next::kContinue;
-    }
-    step = auth->Step(*response);
-  }
-  if (step.state == auth::AuthStep::State::kDone) {
-    log::Notice("login: session=%s peer=%s user=%s mech=%s", options_.session_id.c_str(),
-                options_.peer.c_str(), auth->authenticated()->userid.c_str(),
-                auth->mechanism().c_str());
-    Send(235, "2.7.0", "Authentication successful");
-    return Next::kContinue;
+    case auth::SaslOutcome::Kind::kDone:
+      log::Notice("login: session=%s peer=%s user=%s mech=%s", options_.session_id.c_str(),
+                  options_.peer.c_str(), auth->authenticated()->userid.c_str(),
+                  auth->mechanism().c_str());
+      Send(235, "2.7.0", "Authentication successful");
+      return Next::kContinue;
+    case auth::SaslOutcome::Kind::kFailed:
+      break;
   }
   log::Notice("badlogin: session=%s peer=%s mech=%s %s", options_.session_id.c_str(),
-              options_.peer.c_str(), auth->mechanism().c_str(), step.status.ToString().c_str());
-  if (step.status.code() != Code::kUnsupported && step.status.code() != Code::kInvalid &&
-      step.status.code() != Code::kTempFail) {
+              options_.peer.c_str(), auth->mechanism().c_str(), outcome.status.ToString().c_str());
+  const Code code = outcome.status.code();
+  if (code != Code::kUnsupported && code != Code::kInvalid && code != Code::kTempFail) {
     auth->PauseAfterFailure();
   }
-  Send(AuthFailureReply(step.status));
+  Send(AuthFailureReply(outcome.status));
   return Next::kContinue;
 }
 

@@ -4,7 +4,7 @@
 // plaintext secrets, proxying, anonymous) live in lib/auth; this file frames
 // the exchanges and logs the outcome.
 #include "auth/login_log.h"
-#include "base/base64.h"
+#include "auth/sasl_exchange.h"
 #include "base/strings.h"
 #include "commands.h"
 #include "log/log.h"
@@ -19,34 +19,19 @@ bool RequireAuth(Session& s) {
   return false;
 }
 
-// The SASL exchange after Start() (RFC 5034 §4): "+ base64" challenges,
-// base64 answers, "*" cancels.
-auth::AuthStep Exchange(Session& s, auth::AuthStep step, bool* cancelled) {
-  while (step.state == auth::AuthStep::State::kContinue) {
-    s.Write("+ " + Base64Encode(step.data) + "\r\n");
-    Result<std::string> line = s.ReadClientLine();
-    if (!line.ok()) {
-      s.auth()->Cancel();
-      s.EndAfterCommand();
-      *cancelled = true;
-      return step;
-    }
-    if (*line == "*") {
-      s.auth()->Cancel();
-      *cancelled = true;
-      return step;
-    }
-    Result<std::string> response = Base64Decode(*line);
-    if (!response.ok()) {
-      s.auth()->Cancel();
-      auth::AuthStep bad;
-      bad.status = Status::Invalid("bad base64 in AUTH response");
-      return bad;
-    }
-    step = s.auth()->Step(*response);
+// RFC 5034 §4: challenges go out as "+ base64" lines.
+class Pop3SaslChannel : public auth::SaslChannel {
+ public:
+  explicit Pop3SaslChannel(Session& s) : s_(s) {}
+  Status SendChallenge(std::string_view base64) override {
+    s_.Write("+ " + std::string(base64) + "\r\n");
+    return Status();  // a write error is sticky: the read that follows fails
   }
-  return step;
-}
+  Result<std::string> ReadResponse() override { return s_.ReadClientLine(); }
+
+ private:
+  Session& s_;
+};
 
 void ListMechanisms(Session& s) {
   // The pre-RFC 5034 discovery form ("AUTH" alone), still sent by some
@@ -106,22 +91,28 @@ void CmdAuth(Session& s, const Command& c) {
   const std::string mechanism = AsciiUpper(c.args[0]);
   std::optional<std::string> initial;
   if (c.args.size() == 2) {
-    if (c.args[1] == "=") {  // RFC 5034 §4: "=" is an empty initial response
-      initial = std::string();
-    } else {
-      Result<std::string> decoded = Base64Decode(c.args[1]);
-      if (!decoded.ok()) return s.Write(Err("AUTH", "Invalid base64 in initial response"));
-      initial = std::move(*decoded);
-    }
+    Result<std::string> decoded = auth::DecodeInitialResponse(c.args[1]);
+    if (!decoded.ok()) return s.Write(Err("AUTH", "Invalid base64 in initial response"));
+    initial = std::move(*decoded);
   }
   std::optional<std::string_view> ir;
   if (initial) ir = *initial;
-  bool cancelled = false;
-  auth::AuthStep step = Exchange(s, s.auth()->Start(mechanism, ir), &cancelled);
-  if (cancelled) return s.Write(Err("AUTH", "Authentication cancelled"));
-  if (step.state == auth::AuthStep::State::kDone) return s.LoggedIn(*s.auth()->authenticated());
-  auth::LogBadLogin(s.peer(), mechanism, "", step.status);
-  s.LoginFailed(AuthErrLine(step.status, s.id()));
+  Pop3SaslChannel channel(s);
+  auth::SaslOutcome outcome = auth::RunSaslExchange(*s.auth(), mechanism, ir, channel);
+  switch (outcome.kind) {
+    case auth::SaslOutcome::Kind::kDone:
+      return s.LoggedIn(*s.auth()->authenticated());
+    case auth::SaslOutcome::Kind::kDisconnected:
+      s.EndAfterCommand();
+      return s.Write(Err("AUTH", "Authentication cancelled"));
+    case auth::SaslOutcome::Kind::kCancelled:
+      return s.Write(Err("AUTH", "Authentication cancelled"));
+    case auth::SaslOutcome::Kind::kFailed:
+    case auth::SaslOutcome::Kind::kMalformed:
+      break;
+  }
+  auth::LogBadLogin(s.peer(), mechanism, "", outcome.status);
+  s.LoginFailed(AuthErrLine(outcome.status, s.id()));
 }
 
 void CmdStls(Session& s, const Command& c) {
