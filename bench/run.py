@@ -174,7 +174,7 @@ def main():
     parser.add_argument("--servers", default="satrap,dovecot,cyrus")
     parser.add_argument("--scenarios", default="lmtp,imap,large,memory,conn,pop3")
     parser.add_argument("--bin-dir", default=os.path.join(HERE, "..", "build-bench", "bin"))
-    parser.add_argument("--load", default=os.path.join(HERE, "..", "build-bench", "bench", "satrap_load"))
+    parser.add_argument("--load", default=os.path.join(HERE, "..", "build-bench", "bin", "satrap_load"))
     parser.add_argument("--large-messages", type=int, default=100000)
     parser.add_argument("--mixed-seconds", type=int, default=30)
     parser.add_argument("--conn-seconds", type=int, default=20)

@@ -201,11 +201,20 @@ class Server:
                 os.kill(pid, signal.SIGKILL)
             except (ProcessLookupError, PermissionError):
                 pass
+        # Wait for the killed to be gone, so nothing writes into the folder
+        # while cleanup() removes it.
+        deadline = time.time() + 5
+        while time.time() < deadline and any(os.path.exists("/proc/%d" % p) for p in tree):
+            time.sleep(0.05)
         self.process = None
 
     def cleanup(self):
         if self.root and not os.environ.get("SATRAP_BENCH_KEEP"):
-            shutil.rmtree(self.root, ignore_errors=True)
+            for _ in range(5):
+                shutil.rmtree(self.root, ignore_errors=True)
+                if not os.path.exists(self.root):
+                    break
+                time.sleep(0.2)
 
     def log_text(self):
         return _tail(self.log_path, 200)
