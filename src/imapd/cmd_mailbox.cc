@@ -38,15 +38,9 @@ void CmdCreate(Session& s, const Args& a, Responder& r) {
   if (a.args.size() != 1) return r.Bad("Usage: CREATE mailbox");
   std::optional<std::string> name = NameArg(s, a.args[0], r, true);
   if (!name) return;
-  Status created = s.store().Create(s.identity(), *name);
-  // As in Cyrus, a name that exists and is visible is reported as such before
-  // any rights question ("CREATE INBOX": offlineimap creates every parent and
-  // goes on only on [ALREADYEXISTS]).
-  if (created.Is(Code::kNoPermission) &&
-      s.store().Lookup(s.identity(), *name, acl::kLookup).ok()) {
-    return r.No("Mailbox already exists", "[ALREADYEXISTS]");
-  }
-  r.Reply(created, "Completed");
+  // An existing name the caller may see is kExists ([ALREADYEXISTS]) before
+  // any rights question (store.h Create).
+  r.Reply(s.store().Create(s.identity(), *name), "Completed");
 }
 
 void CmdDelete(Session& s, const Args& a, Responder& r) {

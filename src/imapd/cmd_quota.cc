@@ -42,16 +42,6 @@ std::optional<std::string> RootArg(Session& s, const protocol::ImapArg& arg, Res
   return std::move(*internal);
 }
 
-// Cyrus lets an admin ask any mailbox's quota root (cyradm's listquotaroot);
-// others need `r`. Store::QuotaRootOf asks `r` of everyone, so an admin's
-// question goes to the quota database once the mailbox is known to exist
-// (imapd-needs-from-store.md item 6: drop this when the store does it).
-Result<std::optional<quota::QuotaRoot>> QuotaRootFor(Session& s, const std::string& name) {
-  if (!s.identity().is_admin) return s.store().QuotaRootOf(s.identity(), name);
-  SATRAP_RETURN_IF_ERROR(s.store().Lookup(s.identity(), name, acl::kLookup).status());
-  return s.store().quotas().FindRoot(nullptr, name);
-}
-
 }  // namespace
 
 void CmdGetQuota(Session& s, const Args& a, Responder& r) {
@@ -73,7 +63,7 @@ void CmdGetQuotaRoot(Session& s, const Args& a, Responder& r) {
   if (!external) return r.Bad("Invalid mailbox name");
   Result<std::string> name = s.Internal(*external);
   if (!name.ok()) return r.No("Mailbox does not exist", "[NONEXISTENT]");
-  Result<std::optional<quota::QuotaRoot>> root = QuotaRootFor(s, *name);
+  Result<std::optional<quota::QuotaRoot>> root = s.store().QuotaRootOf(s.identity(), *name);
   if (!root.ok()) return r.Fail(root.status());
   std::string line = "QUOTAROOT ";
   protocol::AppendAstring(&line, *external);

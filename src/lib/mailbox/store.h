@@ -206,10 +206,11 @@ class Store {
   acl::Rights Evaluate(const MailboxEntry& entry, const acl::Identity& who) const;
 
   // --- mailbox management (store_manage.cc) ----------------------------
-  // CREATE: needs `k` on the parent (or, at the top of a hierarchy, admin;
-  // a user's own folders are hers by the owner rules). The new mailbox gets
-  // its parent's ACL, or defaultacl (plus the owner's full rights for a
-  // user's INBOX). `partition` "" means the parent's, or defaultpartition.
+  // CREATE: kExists first when `name` exists and the caller may see it (`l`),
+  // as Cyrus; then needs `k` on the parent (or, at the top of a hierarchy,
+  // admin; a user's own folders are hers by the owner rules). The new mailbox
+  // gets its parent's ACL, or defaultacl (plus, for a user's INBOX, the
+  // owner's `lrswipkxtecdan`: Cyrus's ACL_ALL, without the user rights 0-9). `partition` "" means the parent's, or defaultpartition.
   Status Create(const acl::Identity& who, std::string_view name, std::string_view partition = "");
   // DELETE: needs `x`. An admin deleting a user's INBOX removes the user's
   // whole hierarchy and quota root.
@@ -283,7 +284,8 @@ class Store {
                           std::span<const uint32_t> msgnos, std::string_view target, bool move);
 
   // --- quota (store_quota.cc) ------------------------------------------
-  // GETQUOTAROOT: the root governing `name` (needs `r`... or `l`).
+  // GETQUOTAROOT: the root governing `name`. Needs `r` (kNotFound without
+  // `l` too); admins need no right, as in Cyrus (cyradm `lqr`).
   Result<std::optional<quota::QuotaRoot>> QuotaRootOf(const acl::Identity& who,
                                                       std::string_view name);
   // GETQUOTA: admins, or users whose INBOX hierarchy contains the root.

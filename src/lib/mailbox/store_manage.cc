@@ -14,14 +14,25 @@
 #include "mailbox/store_internal.h"
 
 namespace satrap::mailbox {
+namespace {
+
+// Cyrus ACL_ALL: every RFC 4314 right, none of the user-defined 0-9.
+constexpr acl::Rights kOwnerRights = acl::kLookup | acl::kRead | acl::kSeen | acl::kWrite |
+                                     acl::kInsert | acl::kPost | acl::kCreateMailbox |
+                                     acl::kDeleteMailbox | acl::kDeleteMessage | acl::kExpunge |
+                                     acl::kAdmin | acl::kAnnotate;
+
+}  // namespace
 
 std::string Store::InitialAcl(std::string_view name,
                               const std::optional<MailboxEntry>& parent) const {
   if (parent) return parent->acl;
   acl::Acl acl;
   if (std::optional<std::string> owner = OwnerOf(name); owner && IsUserInbox(name)) {
-    // "A new user.* folder has all privileges granted to the user."
-    (void)acl.Apply(*owner, {acl::RightsChange::Mode::kReplace, acl::kAllRights});
+    // "A new user.* folder has all privileges granted to the user": Cyrus's
+    // ACL_ALL, the RFC 4314 rights without the user-defined 0-9
+    // (`lrswipkxtecdan`, what cyradm's `lam` shows).
+    (void)acl.Apply(*owner, {acl::RightsChange::Mode::kReplace, kOwnerRights});
     return acl.Format(options_.rights_syntax);
   }
   std::vector<std::string_view> words = SplitWhitespace(options_.defaultacl);
@@ -67,6 +78,12 @@ Status Store::CheckCreateRights(const acl::Identity& who, std::string_view name,
 
 Status Store::Create(const acl::Identity& who, std::string_view name, std::string_view partition) {
   SATRAP_RETURN_IF_ERROR(ValidateName(name));
+  // As Cyrus (mboxlist_createmailboxcheck): an existing name the caller may
+  // see is kExists before any rights question ("CREATE INBOX" by its owner);
+  // offlineimap goes on only on [ALREADYEXISTS].
+  if (Result<MailboxEntry> existing = LookupWithRights(who, name, acl::kLookup); existing.ok()) {
+    return Status::Exists(std::string(name) + " already exists");
+  }
   SATRAP_ASSIGN_OR_RETURN(std::optional<MailboxEntry> ancestor, NearestAncestor(name));
   SATRAP_RETURN_IF_ERROR(CheckCreateRights(who, name, ancestor));
   if (!partition.empty() && !who.is_admin) return Status::NoPermission("only admins pick partitions");

@@ -245,5 +245,57 @@ TEST_F(StoreTest, DeleteAndList) {
   EXPECT_EQ(store_->List(admin_, "*")->size(), 1u);
 }
 
+// Cyrus: a new user INBOX gives its owner ACL_ALL ("lrswipkxtecdan", no
+// user-defined 0-9); sub-folders inherit their parent's ACL.
+TEST_F(StoreTest, NewUserInboxOwnerHasCyrusAclAll) {
+  ASSERT_TRUE(store_->CreateUser("alice").ok());
+  EXPECT_EQ(store_->mboxlist().Lookup(nullptr, "user.alice")->acl, "alice\tlrswipkxtecdan\t");
+  ASSERT_TRUE(store_->Create(User("alice"), "user.alice.Sent").ok());
+  EXPECT_EQ(store_->mboxlist().Lookup(nullptr, "user.alice.Sent")->acl,
+            "alice\tlrswipkxtecdan\t");
+}
+
+// Cyrus mboxlist_createmailboxcheck: an existing name the caller may see is
+// IMAP_MAILBOX_EXISTS before any rights question (RFC 5530 [ALREADYEXISTS];
+// offlineimap's "CREATE INBOX"); one she may not see stays unknowable.
+TEST_F(StoreTest, CreateOfAVisibleExistingNameIsExistsBeforeRights) {
+  ASSERT_TRUE(store_->CreateUser("alice").ok());
+  ASSERT_TRUE(store_->Create(User("alice"), "user.alice.private").ok());
+  acl::Identity alice = User("alice");
+  acl::Identity bob = User("bob");
+  struct Case {
+    const acl::Identity& who;
+    const char* name;
+    Code want;
+  };
+  const Case cases[] = {
+      {alice, "user.alice", Code::kExists},           // her INBOX: no `k` on "user"
+      {alice, "user.alice.private", Code::kExists},
+      {admin_, "user.alice", Code::kExists},
+      {bob, "user.alice.private", Code::kNoPermission},  // no right at all: not kExists
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    EXPECT_EQ(store_->Create(c.who, c.name).code(), c.want);
+  }
+  ASSERT_TRUE(store_->SetAcl(alice, "user.alice.private", "bob", "l").ok());
+  EXPECT_EQ(store_->Create(bob, "user.alice.private").code(), Code::kExists);
+}
+
+// Cyrus cmd_getquotaroot: admins need no right on the mailbox (cyradm lqr),
+// others need `r`; a missing mailbox is kNotFound for both.
+TEST_F(StoreTest, QuotaRootOfNeedsNoRightForAdmins) {
+  ASSERT_TRUE(store_->CreateUser("alice").ok());
+  ASSERT_TRUE(store_->SetQuota(admin_, "user.alice", 100, -1).ok());
+  ASSERT_TRUE(store_->Create(User("alice"), "user.alice.private").ok());
+  ASSERT_TRUE(store_->DeleteAcl(User("alice"), "user.alice.private", "alice").ok());
+  Result<std::optional<quota::QuotaRoot>> root = store_->QuotaRootOf(admin_, "user.alice.private");
+  ASSERT_TRUE(root.ok()) << root.status().ToString();
+  ASSERT_TRUE(root->has_value());
+  EXPECT_EQ((*root)->root, "user.alice");
+  EXPECT_EQ(store_->QuotaRootOf(admin_, "user.alice.nothere").code(), Code::kNotFound);
+  EXPECT_EQ(store_->QuotaRootOf(User("bob"), "user.alice.private").code(), Code::kNotFound);
+}
+
 }  // namespace
 }  // namespace satrap::mailbox
