@@ -33,10 +33,19 @@
 
 namespace satrap::lmtpd {
 
-// The message of one transaction. `data` (whole message, CRLF line ends)
-// is borrowed from the session's spool and valid during Deliver().
+// The message of one transaction. `data` (whole message as it is to be
+// stored, CRLF line ends, starting with the `added_headers` bytes lmtpd
+// added: trace_headers.h) is borrowed from the session's spool and valid
+// during Deliver(). When `spool_fd` >= 0 the same bytes are that whole file
+// (offset 0, data.size() bytes), which the deliverer may hand to the store
+// (NewMessage::spool_handoff) when `spool_linkable`: the session never writes
+// it again. spool_fd < 0: only `data` (e.g. a message whose header was
+// rewritten by munge8bit).
 struct IncomingMessage {
   std::string_view data;
+  size_t added_headers = 0;
+  int spool_fd = -1;
+  bool spool_linkable = false;
   std::optional<std::string> message_id;  // for duplicate suppression
   std::string return_path;                // MAIL FROM, "" for <>
   int64_t internal_date = 0;              // unix seconds; 0 means now
@@ -66,6 +75,13 @@ class Deliverer {
   // RCPT time. kNotFound for an unknown user or shared folder, kInvalid for
   // an address that names no mailbox, kTempFail when the lookup failed.
   virtual Result<Recipient> Resolve(const protocol::MailPath& path) = 0;
+  // At DATA / first BDAT: a folder to spool the message in, on the file
+  // system where it will be stored, so the store can link the spool file
+  // instead of copying it; "" for the session's temp_path.
+  virtual std::string SpoolDirectory(std::span<const Recipient> recipients) {
+    (void)recipients;
+    return {};
+  }
   // After the final dot: one Status per recipient, in order. `poster` is
   // the sender's identity for `p` rights: anonymous unless the client
   // authenticated.

@@ -23,7 +23,8 @@ void Session::Send(const Reply& reply) { conn_.Write(reply.Format()); }
 
 void Session::ResetTransaction() {
   txn_ = Transaction();
-  if (spool_ != nullptr) spool_->Reset();
+  // Never reused: the store may have linked the file into a mailbox.
+  spool_.reset();
 }
 
 acl::Identity Session::Poster() const {
@@ -131,6 +132,7 @@ Session::Next Session::Lhlo(const SmtpCommand& command) {
   }
   ResetTransaction();
   greeted_ = true;
+  lhlo_ = std::string(TrimWhitespace(command.argument));
   // RFC 2034 §3: no enhanced codes on the LHLO response.
   std::vector<std::string> lines = {options_.server_name, "8BITMIME", "ENHANCEDSTATUSCODES",
                                     "PIPELINING", "CHUNKING"};

@@ -102,7 +102,9 @@ class Session {
   void Send(int code, std::string_view enhanced, std::string_view text);
   void Send(const Reply& reply);
   void ResetTransaction();
-  bool Spooling();  // opens the spool on first use; false (and 451) on failure
+  // Opens this transaction's spool file (with the delivery headers) on
+  // first use; false (and 451) on failure.
+  bool Spooling();
   acl::Identity Poster() const;
 
   net::Connection& conn_;
@@ -112,6 +114,7 @@ class Session {
   std::unique_ptr<Spool> spool_;
   Transaction txn_;
   bool greeted_ = false;  // LHLO done
+  std::string lhlo_;      // the LHLO argument, for the Received field
   bool tls_active_ = false;
   int bad_commands_ = 0;
   uint64_t messages_ = 0;

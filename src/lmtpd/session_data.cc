@@ -2,6 +2,7 @@
 #include <ctime>
 
 #include "lmtpd/session.h"
+#include "lmtpd/trace_headers.h"
 #include "base/strings.h"
 #include "log/log.h"
 #include "mime/header_tools.h"
@@ -12,8 +13,25 @@ using protocol::SmtpCommand;
 
 bool Session::Spooling() {
   if (spool_ != nullptr) return true;
-  Result<std::unique_ptr<Spool>> spool =
-      Spool::Create(options_.temp_dir, options_.max_message_size, options_.strict_rfc2821);
+  TraceInfo trace;
+  const std::string return_path = txn_.from.path.Address();
+  trace.return_path = return_path;
+  trace.server_name = options_.server_name;
+  trace.lhlo = lhlo_;
+  trace.peer = options_.peer;
+  trace.tls = tls_active_;
+  trace.authenticated = options_.peer == "unix" || !Poster().anonymous;
+  trace.now = time(nullptr);
+  const std::string headers = DeliveryHeaders(trace);
+  Result<std::unique_ptr<Spool>> spool = Status::NotFound("no spool folder");
+  const std::string near_store = deliverer_.SpoolDirectory(txn_.recipients);
+  if (!near_store.empty()) {
+    spool = Spool::Create(near_store, options_.max_message_size, options_.strict_rfc2821, headers);
+  }
+  if (!spool.ok()) {
+    spool = Spool::Create(options_.temp_dir, options_.max_message_size, options_.strict_rfc2821,
+                          headers);
+  }
   if (!spool.ok()) {
     log::Error("cannot spool message: session=%s %s", options_.session_id.c_str(),
                spool.status().ToString().c_str());
@@ -153,12 +171,17 @@ void Session::FinishMessage() {
   }
   if (!refusal.has_value()) {
     message.data = mapped->data();
+    message.added_headers = spool_->prefix_size();
+    message.spool_fd = spool_->fd();
+    message.spool_linkable = spool_->linkable();
     if (mime::HeaderHas8Bit(message.data)) {
       if (options_.reject8bit) {
         refusal = EightBitHeaderReply();
       } else if (options_.munge8bit) {
         munged = mime::Munge8BitHeader(message.data);
         message.data = munged;
+        message.spool_fd = -1;  // the file no longer holds what is stored
+        message.spool_linkable = false;
       }
     }
   }
@@ -184,7 +207,7 @@ void Session::FinishMessage() {
     Send(reply);
   }
   ++messages_;
-  mapped = MappedMessage();  // unmap before the spool is truncated
+  mapped = MappedMessage();  // unmap before the spool is closed
   ResetTransaction();
 }
 

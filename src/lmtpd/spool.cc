@@ -36,8 +36,9 @@ MappedMessage::~MappedMessage() {
 }
 
 Result<std::unique_ptr<Spool>> Spool::Create(const std::string& dir, uint64_t max_size,
-                                             bool strict) {
+                                             bool strict, std::string_view prefix) {
   int fd = open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+  const bool linkable = fd >= 0;
   if (fd < 0) {
     // Some file systems lack O_TMPFILE: a named file, unlinked at once.
     std::string name = JoinPath(dir, "lmtpd.XXXXXX");
@@ -45,26 +46,19 @@ Result<std::unique_ptr<Spool>> Spool::Create(const std::string& dir, uint64_t ma
     if (fd < 0) return Status::FromErrno("create spool file in " + dir, errno);
     unlink(name.c_str());
   }
-  return std::unique_ptr<Spool>(new Spool(UniqueFd(fd), max_size, strict));
+  std::unique_ptr<Spool> spool(new Spool(UniqueFd(fd), max_size, strict, linkable));
+  // Buffered with the message's first bytes: no write of its own.
+  spool->buffer_.append(prefix);
+  spool->prefix_size_ = prefix.size();
+  return spool;
 }
 
-Spool::Spool(UniqueFd fd, uint64_t max_size, bool strict)
-    : fd_(std::move(fd)), max_size_(max_size), strict_(strict) {
+Spool::Spool(UniqueFd fd, uint64_t max_size, bool strict, bool linkable)
+    : fd_(std::move(fd)), max_size_(max_size), strict_(strict), linkable_(linkable) {
   buffer_.reserve(kBufferSize);
 }
 
 Spool::~Spool() = default;
-
-void Spool::Reset() {
-  buffer_.clear();
-  const bool truncated = written_ == 0 || (ftruncate(fd_.get(), 0) == 0 &&
-                                           lseek(fd_.get(), 0, SEEK_SET) == 0);
-  size_ = 0;
-  written_ = 0;
-  pending_cr_ = false;
-  defect_ = SpoolDefect::kNone;
-  if (!truncated) Note(SpoolDefect::kWriteError);
-}
 
 void Spool::Note(SpoolDefect defect) {
   // The first defect decides the reply; later ones add nothing.

@@ -1,10 +1,18 @@
 // Spool: one message being received, streamed to an unlinked temporary file
-// (never held whole in memory), then mapped read-only for delivery.
+// (never held whole in memory), then handed to the store.
 //
-// One Spool per session, reused by every transaction (Reset() truncates).
+// One Spool per message: a fresh file for every transaction, never truncated
+// or reused, because the store may hard-link it into a mailbox
+// (NewMessage::spool_handoff) and a later write would change stored mail.
 // The file is created unlinked (O_TMPFILE, or mkstemp + unlink), so a client
 // that vanishes mid-DATA, or a worker killed at any moment, leaves nothing
-// behind: nothing is stored until the store's append has made its own copy.
+// behind. Created with O_TMPFILE in a folder on the partition's file system,
+// it can be linked into place by the store (one fdatasync, no copy).
+//
+// The file starts with the delivery headers lmtpd adds (Return-Path,
+// Received: `prefix`), written before the message so that the store parses
+// the file exactly as it will be stored; the limits and defects below count
+// only the client's bytes.
 //
 // While bytes arrive the spool records what lmtpd must refuse after the final
 // dot: NUL bytes, bare CR or LF (RFC 5321 §2.3.8; with `strict` off they are
@@ -48,14 +56,11 @@ class MappedMessage {
 
 class Spool {
  public:
-  // A spool file in `dir` (temp_path). kIoError when it cannot be created.
-  // `max_size` 0 means no limit.
+  // A spool file in `dir` holding `prefix` (delivery headers, CRLF line
+  // ends). kIoError when it cannot be created. `max_size` 0 means no limit.
   static Result<std::unique_ptr<Spool>> Create(const std::string& dir, uint64_t max_size,
-                                               bool strict);
+                                               bool strict, std::string_view prefix = {});
   ~Spool();
-
-  // Empties the file and forgets every defect, for a new transaction.
-  void Reset();
   // DATA: one line after dot-unstuffing, without its line end; `bare_lf`
   // when the line ended in LF alone.
   void AddLine(std::string_view line, bool bare_lf);
@@ -70,11 +75,18 @@ class Spool {
   SpoolDefect defect() const { return defect_; }
   // Bytes of message received (even past the limit), CRLF counted.
   uint64_t size() const { return size_; }
-  // Maps the finished message. kIoError when mmap fails.
+  // The file: prefix plus message, `file_size()` bytes from offset 0 once
+  // finished. Borrowed; the Spool closes it.
+  int fd() const { return fd_.get(); }
+  uint64_t file_size() const { return written_; }
+  uint64_t prefix_size() const { return prefix_size_; }
+  // True for an O_TMPFILE file, which the store can link into a folder.
+  bool linkable() const { return linkable_; }
+  // Maps the finished file (prefix and message). kIoError when mmap fails.
   Result<MappedMessage> Map();
 
  private:
-  Spool(UniqueFd fd, uint64_t max_size, bool strict);
+  Spool(UniqueFd fd, uint64_t max_size, bool strict, bool linkable);
   void Put(std::string_view bytes);
   void Flush();
   void Note(SpoolDefect defect);
@@ -86,6 +98,8 @@ class Spool {
   bool strict_;
   uint64_t size_ = 0;      // bytes accepted so far
   uint64_t written_ = 0;   // bytes in the file
+  uint64_t prefix_size_ = 0;
+  bool linkable_;
   std::string buffer_;
   bool pending_cr_ = false;  // BDAT: the last byte was a CR
   SpoolDefect defect_ = SpoolDefect::kNone;

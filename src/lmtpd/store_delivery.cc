@@ -32,6 +32,32 @@ Result<Recipient> StoreDeliverer::Resolve(const protocol::MailPath& path) {
   return recipient;
 }
 
+std::string StoreDeliverer::SpoolDirectory(std::span<const Recipient> recipients) {
+  if (recipients.empty()) return {};
+  const Recipient& first = recipients.front();
+  const std::string& mailbox =
+      first.kind == Recipient::Kind::kShared ? first.folder : first.inbox;
+  Result<mailbox::MailboxEntry> entry = store_->mboxlist().Lookup(nullptr, mailbox);
+  if (!entry.ok()) return {};
+  Result<std::string> root = store_->options().partitions.Root(entry->partition);
+  return root.ok() ? *root : std::string();
+}
+
+mailbox::NewMessage StoreDeliverer::ToNewMessage(const IncomingMessage& message,
+                                                 bool handoff) const {
+  mailbox::NewMessage m;
+  m.internal_date = message.internal_date;
+  if (message.spool_fd < 0) {
+    m.data = message.data;
+    return m;
+  }
+  m.spool_fd = message.spool_fd;
+  m.spool_offset = 0;
+  m.spool_size = message.data.size();
+  m.spool_handoff = handoff && message.spool_linkable;
+  return m;
+}
+
 void StoreDeliverer::DropDuplicates(const IncomingMessage& message,
                                     std::vector<Filing>* filings) {
   if (!options_.duplicate_suppression || !message.message_id.has_value()) return;
@@ -49,12 +75,33 @@ void StoreDeliverer::DropDuplicates(const IncomingMessage& message,
   }
 }
 
+namespace {
+
+// Once per crossing of quotawarn (AppendResult::quota_warning_new), like
+// Cyrus's quota warning in the log.
+void LogQuotaWarning(const quota::QuotaRoot& root) {
+  std::string storage = "unlimited";
+  if (root.storage_limit_kb != quota::kUnlimited) {
+    storage = std::to_string(root.storage_limit_kb);
+  }
+  std::string messages = "unlimited";
+  if (root.message_limit != quota::kUnlimited) messages = std::to_string(root.message_limit);
+  log::Notice("quota warning: root=%s storage=%llu/%s KiB messages=%llu/%s",
+              root.root.c_str(), static_cast<unsigned long long>(root.used_bytes / 1024),
+              storage.c_str(), static_cast<unsigned long long>(root.used_messages),
+              messages.c_str());
+}
+
+}  // namespace
+
 void StoreDeliverer::AppendGroup(const IncomingMessage& message, const acl::Identity& poster,
                                  bool trusted, const std::vector<Filing*>& group) {
   if (group.empty()) return;
-  mailbox::NewMessage new_message;
-  new_message.data = message.data;
-  new_message.internal_date = message.internal_date;
+  // A linked file is shared by every mailbox it is linked into: only with
+  // singleinstancestore may a second append link it too.
+  const mailbox::NewMessage new_message =
+      ToNewMessage(message, options_.single_instance || appends_ == 0);
+  ++appends_;
   mailbox::AppendPolicy policy;
   policy.quota_check = options_.strict_quota ? quota::QuotaCheck::kStrict
                                              : quota::QuotaCheck::kDelivery;
@@ -75,6 +122,7 @@ void StoreDeliverer::AppendGroup(const IncomingMessage& message, const acl::Iden
       log::Info("stored: session=%s mailbox=%s uid=%u message-id=%s",
                 message.session_id.c_str(), f.mailbox.c_str(), r.uids.empty() ? 0 : r.uids[0],
                 message.message_id.value_or("-").c_str());
+      if (r.quota_warning_new && r.quota_warning.has_value()) LogQuotaWarning(*r.quota_warning);
     } else {
       f.status = i < results->size() ? (*results)[i].status()
                                      : Status::Internal("store returned too few results");
@@ -122,6 +170,7 @@ void StoreDeliverer::RecordDelivered(const IncomingMessage& message,
 std::vector<Status> StoreDeliverer::Deliver(const IncomingMessage& message,
                                             std::span<const Recipient> recipients,
                                             const acl::Identity& poster) {
+  appends_ = 0;
   std::vector<Filing> filings;
   for (size_t i = 0; i < recipients.size(); ++i) {
     for (const Action& action : DefaultActions(recipients[i])) {

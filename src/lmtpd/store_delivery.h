@@ -10,6 +10,11 @@
 // fallback that the store refuses (kNoPermission, kNotFound) is retried
 // into the INBOX.
 //
+// The spool file is handed to the store (store.h NewMessage::spool_handoff),
+// which links it into the mailboxes instead of copying it when it lies on
+// the partition's file system (SpoolDirectory() puts it there). An append
+// that takes a quota root over quotawarn is logged once (Notice).
+//
 // Lifetime: the store and the duplicate database are borrowed and must
 // outlive the deliverer. Single-threaded.
 #pragma once
@@ -40,6 +45,8 @@ class StoreDeliverer : public Deliverer {
       : store_(store), duplicates_(duplicates), options_(std::move(options)) {}
 
   Result<Recipient> Resolve(const protocol::MailPath& path) override;
+  // The root of the partition holding the first recipient's mailbox.
+  std::string SpoolDirectory(std::span<const Recipient> recipients) override;
   std::vector<Status> Deliver(const IncomingMessage& message,
                               std::span<const Recipient> recipients,
                               const acl::Identity& poster) override;
@@ -64,11 +71,17 @@ class StoreDeliverer : public Deliverer {
                    std::vector<Filing>* filings);
   void AppendGroup(const IncomingMessage& message, const acl::Identity& poster, bool trusted,
                    const std::vector<Filing*>& group);
+  // The message as the store takes it: the spool file, handed over when
+  // `handoff` and the file can be linked, else the bytes.
+  mailbox::NewMessage ToNewMessage(const IncomingMessage& message, bool handoff) const;
   void RecordDelivered(const IncomingMessage& message, const std::vector<Filing>& filings);
 
   mailbox::Store* store_;
   DuplicateDb* duplicates_;
   DeliveryOptions options_;
+  // Appends so far in this Deliver(): with singleinstancestore off only the
+  // first may link the spool file (the others get copies of their own).
+  int appends_ = 0;
 };
 
 }  // namespace satrap::lmtpd

@@ -122,8 +122,13 @@ class LmtpTestCase(SatrapTestCase):
         out = self.tool("show", mailbox).decode().split()
         return [int(x) for x in out[1:]]
 
-    def contents(self, mailbox):
+    def raw_contents(self, mailbox):
+        """The stored messages, with the Return-Path and Received lmtpd adds."""
         return [self.tool("cat", mailbox, str(uid)) for uid in self.uids(mailbox)]
+
+    def contents(self, mailbox):
+        """The stored messages as the client sent them."""
+        return [split_delivery_headers(raw)[1] for raw in self.raw_contents(mailbox)]
 
     def client(self, tcp=False):
         address = ("127.0.0.1", self.inst.port("lmtptcp")) if tcp else self.inst.socket_path("lmtp")
@@ -133,6 +138,20 @@ class LmtpTestCase(SatrapTestCase):
         code, _ = c.command("LHLO test.example")
         self.assertEqual(code, 250)
         return c
+
+
+def split_delivery_headers(raw):
+    """(added, message): lmtpd's leading Return-Path and Received fields
+    (with their folded lines), and the rest."""
+    pos = 0
+    for name in (b"Return-Path:", b"Received:"):
+        if not raw.startswith(name, pos):
+            return raw[:pos], raw[pos:]
+        end = raw.index(b"\r\n", pos) + 2
+        while raw[end:end + 1] in (b" ", b"\t"):
+            end = raw.index(b"\r\n", end) + 2
+        pos = end
+    return raw[:pos], raw[pos:]
 
 
 class LmtpBasicTest(LmtpTestCase):
@@ -147,6 +166,12 @@ class LmtpBasicTest(LmtpTestCase):
             for cap in ("pipelining", "8bitmime", "enhancedstatuscodes", "chunking", "size"):
                 self.assertTrue(lmtp.has_extn(cap), cap)
         self.assertEqual(self.contents("user.alice"), [data])
+        # RFC 5321 §4.4, as Cyrus lmtpd: the envelope sender and a trace
+        # field are prepended; a local socket is authenticated (LMTPA).
+        added = split_delivery_headers(self.raw_contents("user.alice")[0])[0].decode()
+        self.assertRegex(added, r"^Return-Path: <sender@example.org>\r\n"
+                                r"Received: from \S+ \(unix\)\r\n\tby \S+ \(Satrap\) "
+                                r"with LMTPA;\r\n\t\w{3}, \d+ \w{3} \d{4} [\d:]{8} [+-]\d{4}\r\n$")
 
     def test_tcp_listener_delivers_too(self):
         self.start_lmtp()

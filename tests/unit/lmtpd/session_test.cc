@@ -37,7 +37,8 @@ class RecordingDeliverer : public Deliverer {
       } else if (r.userid == "carol") {
         out.push_back(Status::TempFail("lock"));
       } else {
-        delivered[r.address].push_back(std::string(message.data));
+        delivered[r.address].push_back(std::string(message.data.substr(message.added_headers)));
+        added[r.address].push_back(std::string(message.data.substr(0, message.added_headers)));
         message_ids.push_back(message.message_id.value_or(""));
         posters.push_back(poster.userid);
         out.push_back(Status());
@@ -45,7 +46,8 @@ class RecordingDeliverer : public Deliverer {
     }
     return out;
   }
-  std::map<std::string, std::vector<std::string>> delivered;
+  std::map<std::string, std::vector<std::string>> delivered;  // without lmtpd's headers
+  std::map<std::string, std::vector<std::string>> added;      // lmtpd's headers
   std::vector<std::string> message_ids;
   std::vector<std::string> posters;
 };
@@ -146,6 +148,13 @@ TEST(Session, OneReplyPerRecipientAfterTheDot) {
             "Message-ID: <m1@x>\r\nSubject: hi\r\n\r\nbody\r\n.dot\r\n");
   EXPECT_EQ(d.message_ids, std::vector<std::string>{"<m1@x>"});
   EXPECT_EQ(d.posters, std::vector<std::string>{"anonymous"});
+  // RFC 5321 §4.4: the delivery records the envelope sender (Return-Path)
+  // and a Received trace field, ahead of the message, as Cyrus lmtpd does.
+  ASSERT_EQ(d.added["alice@x"].size(), 1u);
+  const std::string& added = d.added["alice@x"][0];
+  EXPECT_EQ(added.rfind("Return-Path: <s@x>\r\nReceived: from c ()\r\n\tby test.host (Satrap) "
+                        "with LMTP;\r\n\t", 0), 0u) << added;
+  EXPECT_EQ(added.substr(added.size() - 2), "\r\n");
 }
 
 TEST(Session, SequenceErrors) {

@@ -85,16 +85,33 @@ TEST(Spool, LineTooLongIsADefect) {
   EXPECT_EQ(spool->defect(), SpoolDefect::kLineTooLong);
 }
 
-TEST(Spool, ResetStartsOver) {
-  auto spool = MakeSpool(100);
-  spool->AddLine(std::string("\0", 1), false);
-  spool->Finish();
-  ASSERT_EQ(spool->defect(), SpoolDefect::kNul);
-  spool->Reset();
-  spool->AddLine("ok", false);
-  spool->Finish();
-  EXPECT_EQ(spool->defect(), SpoolDefect::kNone);
-  EXPECT_EQ(Contents(*spool), "ok\r\n");
+// The delivery headers come first in the file but count toward no limit.
+TEST(Spool, PrefixIsWrittenFirstAndNotCounted) {
+  const std::string prefix = "Return-Path: <a@b>\r\n";
+  Result<std::unique_ptr<Spool>> made = Spool::Create("/tmp", 6, true, prefix);
+  ASSERT_TRUE(made.ok()) << made.status().ToString();
+  Spool& spool = **made;
+  spool.AddLine("body", false);
+  spool.Finish();
+  EXPECT_EQ(spool.defect(), SpoolDefect::kNone);  // 6 bytes: at the limit
+  EXPECT_EQ(spool.size(), 6u);
+  EXPECT_EQ(spool.prefix_size(), prefix.size());
+  EXPECT_EQ(spool.file_size(), prefix.size() + 6);
+  EXPECT_EQ(Contents(spool), prefix + "body\r\n");
+}
+
+// Each spool is its own file: the store may have linked an earlier one into
+// a mailbox, so a new message must never land in it.
+TEST(Spool, EachSpoolIsAFreshFile) {
+  auto first = MakeSpool();
+  first->AddLine("one", false);
+  first->Finish();
+  auto second = MakeSpool();
+  second->AddLine("two", false);
+  second->Finish();
+  EXPECT_NE(first->fd(), second->fd());
+  EXPECT_EQ(Contents(*first), "one\r\n");
+  EXPECT_EQ(Contents(*second), "two\r\n");
 }
 
 // RFC 3030 BDAT: raw bytes, CR LF pairs may straddle chunks; every split
