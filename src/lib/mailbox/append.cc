@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <ctime>
 
 #include "base/strings.h"
@@ -68,6 +69,31 @@ Status CopyFileInto(int source_dir_fd, const std::string& source_name, int dir_f
   return status;
 }
 
+// Copies the first `size` bytes of the open file `in` into `dir_fd` as
+// `target_name`, synced, through a temp name and a rename.
+Status CopyFdInto(int in, uint64_t size, int dir_fd, const std::string& target_name,
+                  mode_t mode) {
+  const std::string temp = StringPrintf(".satrap-copy-%d-%s", static_cast<int>(::getpid()),
+                                        target_name.c_str());
+  int out = ::openat(dir_fd, temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+  if (out < 0) return Status::FromErrno("create " + temp, errno);
+  UniqueFd target(out);
+  Status status;
+  std::string buffer(256 * 1024, '\0');
+  for (uint64_t done = 0; status.ok() && done < size;) {
+    const size_t chunk = static_cast<size_t>(std::min<uint64_t>(buffer.size(), size - done));
+    status = PreadExact(in, buffer.data(), chunk, static_cast<off_t>(done));
+    if (status.ok()) status = WriteAll(target.get(), std::string_view(buffer.data(), chunk));
+    done += chunk;
+  }
+  if (status.ok()) status = SyncFd(target.get());
+  if (status.ok() && ::renameat(dir_fd, temp.c_str(), dir_fd, target_name.c_str()) < 0) {
+    status = Status::FromErrno("rename " + temp, errno);
+  }
+  if (!status.ok()) ::unlinkat(dir_fd, temp.c_str(), 0);
+  return status;
+}
+
 }  // namespace
 
 Status LinkOrCopyFile(int source_dir_fd, const std::string& source_name, int dir_fd,
@@ -85,9 +111,17 @@ namespace {
 // (left by a crash before its index record was written) is replaced.
 Status LinkMessage(const PreparedMessage& m, int dir_fd, uint32_t uid, mode_t mode) {
   const std::string name = MessageFileName(uid);
+  // A spool file is linked through /proc/self/fd (no privilege needed).
+  const std::string spool_path = StringPrintf("/proc/self/fd/%d", m.source_fd);
   for (int attempt = 0; attempt < 2; ++attempt) {
-    if (::linkat(m.source_dir_fd, m.source_name.c_str(), dir_fd, name.c_str(), 0) == 0) {
-      return Status::Ok();
+    const int linked =
+        m.source_fd >= 0
+            ? ::linkat(AT_FDCWD, spool_path.c_str(), dir_fd, name.c_str(), AT_SYMLINK_FOLLOW)
+            : ::linkat(m.source_dir_fd, m.source_name.c_str(), dir_fd, name.c_str(), 0);
+    if (linked == 0) return Status::Ok();
+    if (m.source_fd >= 0 && errno != EEXIST) {
+      // An unlinked mkstemp file (ENOENT), no /proc, another file system.
+      return CopyFdInto(m.source_fd, m.size, dir_fd, name, mode);
     }
     if (errno == EXDEV) return CopyFileInto(m.source_dir_fd, m.source_name, dir_fd, name, mode);
     if (errno != EEXIST) return Status::FromErrno("link " + name, errno);

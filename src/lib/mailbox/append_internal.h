@@ -28,6 +28,12 @@ struct PreparedMessage {
   int16_t date_zone_minutes = 0;
   int source_dir_fd = -1;
   std::string source_name;
+  // Instead of source_dir_fd/source_name: a handed-over spool file (store.h
+  // NewMessage::spool_handoff), already synced, on the folder's file system,
+  // holding exactly the message. It is linked straight in as "<uid>." (no
+  // named spool file that a killed process could leave behind), or copied
+  // when it cannot be linked (not an O_TMPFILE file).
+  int source_fd = -1;
 };
 
 // Under the target's index lock: quota check and charge (one db

@@ -1,5 +1,6 @@
 // APPEND / LMTP delivery to many mailboxes, and COPY / MOVE (store.h).
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -26,14 +27,36 @@ struct Spool {
   Spool() = default;
   Spool(Spool&&) = default;
   ~Spool() {
-    for (const std::string& n : names) ::unlinkat(dir.get(), n.c_str(), 0);
+    for (const std::string& n : names) {
+      if (!n.empty()) ::unlinkat(dir.get(), n.c_str(), 0);
+    }
   }
 };
 
+// True when `m` is a handed-over spool file holding exactly the message on
+// the file system of `dir_fd`: AppendToFolder links it in directly.
+bool CanLinkDirectly(const NewMessage& m, int dir_fd) {
+  if (m.spool_fd < 0 || !m.spool_handoff || m.spool_offset != 0) return false;
+  struct stat spool, dir;
+  if (::fstat(m.spool_fd, &spool) < 0 || ::fstat(dir_fd, &dir) < 0) return false;
+  return static_cast<uint64_t>(spool.st_size) == m.spool_size && spool.st_dev == dir.st_dev;
+}
+
+// Spool names for the messages not linked directly ("" for those that are).
 Status WriteSpool(Spool* spool, std::span<const NewMessage> messages, mode_t mode,
                   std::vector<bool>* spool_synced) {
   static std::atomic<uint64_t> counter{0};
   for (size_t i = 0; i < messages.size(); ++i) {
+    if (CanLinkDirectly(messages[i], spool->dir.get())) {
+      // Synced here, before any lock; its mode is set before it is linked.
+      if (!(*spool_synced)[i]) {
+        (void)::fchmod(messages[i].spool_fd, mode);
+        SATRAP_RETURN_IF_ERROR(SyncFd(messages[i].spool_fd));
+        (*spool_synced)[i] = true;
+      }
+      spool->names.emplace_back();
+      continue;
+    }
     std::string name = StringPrintf(".satrap-append-%d-%llu", static_cast<int>(::getpid()),
                                     static_cast<unsigned long long>(counter++));
     bool synced = (*spool_synced)[i];
@@ -112,6 +135,7 @@ Result<std::vector<Result<AppendResult>>> Store::Append(const acl::Identity& who
     for (size_t i = 0; i < prepared.size(); ++i) {
       prepared[i].source_dir_fd = spool->dir.get();
       prepared[i].source_name = spool->names[i];
+      prepared[i].source_fd = spool->names[i].empty() ? messages[i].spool_fd : -1;
     }
     results.push_back(AppendToFolder(*this, *entry, dir->get(), prepared, policy.quota_check));
   }

@@ -2,6 +2,7 @@
 // message is never held in memory; a handed-over spool file on the same file
 // system is hard-linked into place (same inode), anything else is copied;
 // ranges inside a larger file; bad ranges refused.
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -67,6 +68,14 @@ TEST_F(AppendSpoolTest, HandedOverSpoolIsLinkedNotCopied) {
     EXPECT_EQ(Inode(dir_ + "/spool/a/user/alice/" + std::to_string(uid) + "."), Inode(spool.get()))
         << "the spool file itself must become the message file";
     EXPECT_EQ(Stored("user.alice", uid), text_);
+    // Linked straight in as "<uid>.": no named spool file that a process
+    // killed mid-append would leave behind for reconstruct.
+    DIR* folder = ::opendir((dir_ + "/spool/a/user/alice").c_str());
+    ASSERT_NE(folder, nullptr);
+    while (dirent* e = ::readdir(folder)) {
+      EXPECT_NE(std::string(e->d_name).rfind(".satrap-", 0), 0u) << e->d_name;
+    }
+    ::closedir(folder);
   }
 }
 
