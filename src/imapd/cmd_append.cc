@@ -121,6 +121,7 @@ void CmdAppend(Session& s, const Args& a, Responder& r) {
   std::string code = StringPrintf(
       "[APPENDUID %u %s]", result->uidvalidity,
       protocol::NumberSet::FromSorted(result->uids).ToString().c_str());
+  WarnAboutQuota(result->quota_warning, r);
   r.Ok("Completed", code);
 }
 

@@ -44,6 +44,7 @@ void CopyOrMove(Session& s, const Args& a, Responder& r, bool move) {
     }
     return r.Fail(copied.status());
   }
+  WarnAboutQuota(copied->quota_warning, r);
   std::string code;
   if (Ascending(copied->source_uids) && Ascending(copied->uids)) code = CopyUid(*copied);
   if (!move) return r.Ok("Completed", code);

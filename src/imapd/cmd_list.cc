@@ -20,6 +20,9 @@ struct ListRequest {
   std::string reference;
   std::vector<std::string> patterns;
   bool lsub = false;
+  // RFC 5258 §3: the extended syntax (selection or return options, several
+  // patterns) gets \NonExistent for levels without a mailbox.
+  bool extended = false;
 };
 
 bool ParseSelection(const protocol::ImapArg& list, ListRequest* req) {
@@ -56,6 +59,7 @@ bool ParseReturn(const protocol::ImapArg& list, ListRequest* req) {
 bool ParseList(const std::vector<protocol::ImapArg>& args, ListRequest* req) {
   size_t i = 0;
   if (i < args.size() && args[i].IsList()) {
+    req->extended = true;
     if (!ParseSelection(args[i++], req)) return false;
   }
   if (i + 2 > args.size()) return false;
@@ -66,6 +70,7 @@ bool ParseList(const std::vector<protocol::ImapArg>& args, ListRequest* req) {
   const protocol::ImapArg& pattern = args[i++];
   std::vector<const protocol::ImapArg*> patterns;
   if (pattern.IsList()) {
+    req->extended = true;
     for (const protocol::ImapArg& p : pattern.list) patterns.push_back(&p);
   } else {
     patterns.push_back(&pattern);
@@ -76,6 +81,7 @@ bool ParseList(const std::vector<protocol::ImapArg>& args, ListRequest* req) {
     req->patterns.emplace_back(*text);
   }
   if (i < args.size()) {
+    req->extended = true;
     if (i + 2 != args.size() || !args[i].IsAtom() || !EqualsIgnoreCase(args[i].text, "RETURN") ||
         !args[i + 1].IsList() || !ParseReturn(args[i + 1], req)) {
       return false;
@@ -110,7 +116,12 @@ void ListMatches(Session& s, const ListRequest& req, const std::set<std::string>
       std::string external = s.External(entry.name);
       if (external.empty()) continue;
       std::vector<std::string> attributes;
-      if (!entry.selectable) attributes.push_back("\\Noselect");
+      if (!entry.exists) {
+        // RFC 5258 §3: \NonExistent implies \Noselect.
+        attributes.push_back(req.extended && !req.lsub ? "\\NonExistent" : "\\Noselect");
+      } else if (!entry.selectable) {
+        attributes.push_back("\\Noselect");
+      }
       // LSUB answers as Cyrus does, without CHILDREN attributes.
       if (!req.lsub) attributes.push_back(entry.has_children ? "\\HasChildren" : "\\HasNoChildren");
       if (req.return_subscribed && is_subscribed) attributes.push_back("\\Subscribed");

@@ -1,6 +1,8 @@
 // RFC 9208 QUOTA commands: GETQUOTA, GETQUOTAROOT, SETQUOTA, with the
 // STORAGE (KiB) and MESSAGE resources. Quota roots are mailbox names and
 // travel in the client's namespace like any other name.
+#include <algorithm>
+
 #include "base/strings.h"
 #include "commands.h"
 #include "protocol/imap_output.h"
@@ -42,7 +44,23 @@ std::optional<std::string> RootArg(Session& s, const protocol::ImapArg& arg, Res
   return std::move(*internal);
 }
 
+// used/limit in whole percent; -1 without a limit.
+int64_t Percent(uint64_t used, int64_t limit) {
+  if (limit < 0) return -1;
+  if (limit == 0) return used > 0 ? 100 : -1;
+  return static_cast<int64_t>(used * 100 / static_cast<uint64_t>(limit));
+}
+
 }  // namespace
+
+void WarnAboutQuota(const std::optional<quota::QuotaRoot>& root, Responder& r) {
+  if (!root) return;
+  int64_t percent = std::max(Percent(root->used_bytes / 1024, root->storage_limit_kb),
+                             Percent(root->used_messages, root->message_limit));
+  if (percent < 0) return;
+  r.Untagged(StringPrintf("NO [ALERT] Mailbox is at %lld%% of quota",
+                          static_cast<long long>(percent)));
+}
 
 void CmdGetQuota(Session& s, const Args& a, Responder& r) {
   if (a.args.size() != 1) return r.Bad("Usage: GETQUOTA root");

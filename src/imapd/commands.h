@@ -5,8 +5,10 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string_view>
 
+#include "quota/quota.h"
 #include "session.h"
 
 namespace satrap::imapd {
@@ -43,6 +45,12 @@ const Command* FindCommand(std::string_view name);
 // missing: NO [TRYCREATE]; no `i` right; not logged in). The completion line
 // without its tag ("NO [TRYCREATE] ..."), or "" when the literal may come.
 std::string RefuseAppendEarly(Session& s, const protocol::ImapArg& mailbox_arg);
+
+// quotawarn (Cyrus warn_about_quota): after an APPEND, COPY or MOVE that
+// left the target's quota root at or over the warning level, an untagged
+// "* NO [ALERT] Mailbox is at N% of quota" (N: the fullest resource).
+// Nothing when `root` is empty.
+void WarnAboutQuota(const std::optional<quota::QuotaRoot>& root, Responder& r);
 
 // Handlers (one file per family).
 void CmdCapability(Session& s, const Args& a, Responder& r);

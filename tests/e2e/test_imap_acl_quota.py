@@ -77,6 +77,24 @@ class ImapAclQuotaTest(ImapTestCase):
         self.assertEqual(admin.setquota("user.alice", "()")[0], "OK")
         self.assertEqual(alice.append("INBOX", None, None, MESSAGE)[0], "OK")
 
+    def test_quotawarn_alerts_after_append_and_copy(self):
+        # Cyrus warn_about_quota: at or over quotawarn % of a limit, APPEND
+        # and COPY say so in an untagged NO [ALERT].
+        admin = self.login("admin")
+        self.assertEqual(admin.setquota("user.alice", "(MESSAGE 10)")[0], "OK")
+        alice = self.login("alice")
+        alice.create("INBOX.x")
+        for n in range(1, 10):
+            self.assertEqual(alice.append("INBOX", None, None, MESSAGE)[0], "OK")
+            alerts = alice.untagged_responses.pop("NO", [])
+            if n < 9:
+                self.assertEqual(alerts, [], n)
+        self.assertEqual(alerts, [b"[ALERT] Mailbox is at 90% of quota"])
+        alice.select("INBOX")
+        self.assertEqual(alice.copy("1", "INBOX.x")[0], "OK")
+        self.assertEqual(alice.untagged_responses.pop("NO", []),
+                         [b"[ALERT] Mailbox is at 100% of quota"])
+
     def test_quota_errors(self):
         admin = self.login("admin")
         typ, data = admin.setquota("user.alice", "(FROBS 5)")

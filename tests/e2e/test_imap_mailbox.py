@@ -89,6 +89,18 @@ class ImapMailboxTest(ImapTestCase):
         c.unsubscribe("INBOX.a")
         self.assertEqual(c.lsub()[1], [None])
 
+    def test_level_without_a_mailbox_is_noselect_or_nonexistent(self):
+        # RFC 3501 §6.3.8: "%" shows a level that only has children
+        # \Noselect; RFC 5258 §3: the extended form says \NonExistent.
+        c = self.login("alice")
+        # As in Cyrus, CREATE makes no intermediate mailboxes.
+        self.assertEqual(c.create("INBOX.a.b.c")[0], "OK")
+        self.assertEqual(c.list("INBOX.a.", "%")[1], [b'(\\Noselect \\HasChildren) "." INBOX.a.b'])
+        typ, data = c._simple_command("LIST", '""', "(INBOX.a.%)", "RETURN", "(CHILDREN)")
+        typ, data = c._untagged_response(typ, data, "LIST")
+        self.assertEqual(data, [b'(\\NonExistent \\HasChildren) "." INBOX.a.b'])
+        self.assertEqual(c.select("INBOX.a.b")[0], "NO")
+
     def test_append_select_fetch(self):
         c = self.login("alice")
         typ, data = c.append("INBOX", r"(\Flagged $Work)", '"07-Feb-1994 21:52:25 -0800"', MESSAGE)
