@@ -8,6 +8,8 @@ import email
 import imaplib
 import os
 import re
+import shutil
+import tempfile
 import unittest
 
 from imap_support import ImapTestCase
@@ -35,6 +37,34 @@ MULTIPART = (b"From: Carol <carol@example.com>\r\n"
              b"\r\n"
              b"<p>second</p>\r\n"
              b"--xyz--\r\n")
+
+
+class ImapRenamePartitionTest(ImapTestCase):
+
+    def setUp(self):
+        self.other = tempfile.mkdtemp(prefix="satrap-partition-")
+        self.addCleanup(shutil.rmtree, self.other, True)
+        os.chmod(self.other, 0o777)
+        self.start_imap(options={"autocreate_quota": "0", "partition-other": self.other})
+
+    def test_admin_renames_to_another_partition(self):
+        # Cyrus: RENAME from to partition, for admins.
+        alice = self.login("alice")
+        alice.create("INBOX.p")
+        alice.append("INBOX.p", None, None, b"Subject: moved\r\n\r\nhi\r\n")
+        typ, data = alice._simple_command("RENAME", "INBOX.p", "INBOX.q", "other")
+        self.assertEqual(typ, "NO", data)
+        admin = self.login("admin")
+        # The store gives admins `l` and `a`, not `x`: they grant it first.
+        self.assertEqual(admin.setacl("user.alice.p", "admin", "lrxk")[0], "OK")
+        self.assertEqual(admin.setacl("user.alice", "admin", "lk")[0], "OK")
+        typ, data = admin._simple_command("RENAME", "user.alice.p", "user.alice.q", "other")
+        self.assertEqual(typ, "OK", data)
+        found = [f for _, _, files in os.walk(self.other) for f in files if f == "1."]
+        self.assertEqual(len(found), 1)
+        self.assertEqual(alice.select("INBOX.q")[1], [b"1"])
+        typ, data = admin._simple_command("RENAME", "user.alice.q", "user.alice.q", "nowhere")
+        self.assertEqual(typ, "NO", data)
 
 
 class ImapMailboxTest(ImapTestCase):
