@@ -3,10 +3,13 @@
 //   greeting   "+OK echo service=<name> pid=<pid> uid=<euid> time=<epoch.micro>"
 //   PID        "+OK <pid>"
 //   UID        "+OK <euid>"
+//   NODELAY    "+OK <0|1>": TCP_NODELAY on the connection's socket
 //   SLEEP n    waits n seconds, then "+OK slept"
 //   QUIT       "+OK bye", closes
 //   anything   echoed back as is
 // Datagram (proto=udp): answers each datagram with "<pid> <datagram>".
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
@@ -39,6 +42,11 @@ void Serve(satrap::service::Context& ctx, satrap::net::Connection& conn) {
       return;
     } else if (upper == "PID") {
       conn.Write(StringPrintf("+OK %d\r\n", ::getpid()));
+    } else if (upper == "NODELAY") {
+      int value = 0;
+      socklen_t len = sizeof value;
+      if (::getsockopt(conn.fd(), IPPROTO_TCP, TCP_NODELAY, &value, &len) != 0) value = -1;
+      conn.Write(StringPrintf("+OK %d\r\n", value));
     } else if (upper == "UID") {
       conn.Write(StringPrintf("+OK %d\r\n", ::geteuid()));
     } else if (upper.rfind("SLEEP ", 0) == 0) {

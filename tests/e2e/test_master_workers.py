@@ -22,6 +22,14 @@ class MasterWorkersTest(SatrapTestCase):
         time.sleep(0.5)
         self.assertEqual(len(inst.workers("echo")), 3)
 
+    def test_tcp_connections_have_nagle_off(self):
+        # Replies are flushed in one write per burst; with Nagle on, the tail
+        # of a reply would wait for the client's delayed ACK.
+        inst = self.start_instance(services=[Service("echo", "echo_service")])
+        client = self.echo(inst)
+        self.assertEqual(client.command("NODELAY"), "+OK 1")
+        client.command("QUIT")
+
     def test_maxchild_honoured_under_connection_burst(self):
         inst = self.start_instance(services=[Service("echo", "echo_service", maxchild=3)])
         clients = []

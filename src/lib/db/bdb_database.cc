@@ -95,6 +95,8 @@ BdbDatabase::~BdbDatabase() {
   env_->DropHandle();
 }
 
+Environment& BdbDatabase::environment() { return *env_; }
+
 Result<std::string> BdbDatabase::Get(Transaction* txn, std::string_view key) {
   return Read(HandleOf(txn), key, 0);
 }

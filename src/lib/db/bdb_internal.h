@@ -134,6 +134,7 @@ class BdbDatabase final : public Database {
       Transaction* txn, std::string_view prefix,
       const std::function<bool(std::string_view key, std::string_view value)>& visit) override;
   const std::string& name() const override { return name_; }
+  Environment& environment() override;
 
  private:
   Result<std::string> Read(DB_TXN* txn, std::string_view key, uint32_t flags);

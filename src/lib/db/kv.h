@@ -152,6 +152,8 @@ class Database {
       Transaction* txn, std::string_view prefix,
       const std::function<bool(std::string_view key, std::string_view value)>& visit) = 0;
   virtual const std::string& name() const = 0;
+  // The environment this database lives in (for transactions over it).
+  virtual Environment& environment() = 0;
 };
 
 // Runs `body` in a fresh transaction and commits it; retries on deadlock or

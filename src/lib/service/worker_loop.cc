@@ -2,6 +2,8 @@
 
 #include <poll.h>
 #include <signal.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -142,6 +144,12 @@ class Worker {
       log::Error("accept: %s", std::strerror(errno));
       return false;
     }
+    // Connection buffers each response burst and flushes it in one write
+    // before reading again, so Nagle can only hold back the tail of a reply
+    // until the client's delayed ACK (~40 ms per command). Fails harmlessly
+    // on unix sockets.
+    int one = 1;
+    (void)::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     busy_ = true;
     if (!Notify(WorkerNotice::kUnavailable)) {
       ::close(fd);

@@ -31,7 +31,12 @@ bool DecodeSessionEntry(std::string_view value, int64_t* expiry, std::string_vie
 }
 
 Status SessionCache::Store(std::string_view id, std::string_view der, int64_t now) {
-  return db_->Put(nullptr, id, EncodeSessionEntry(now + timeout_.count(), der));
+  // A cache: losing an entry to a power cut only costs one full handshake,
+  // so it is not worth an fsync on every new TLS session.
+  const std::string value = EncodeSessionEntry(now + timeout_.count(), der);
+  return db::RunTransaction(
+      db_->environment(), [&](db::Transaction& txn) { return db_->Put(&txn, id, value); },
+      /*attempts=*/4, db::Durability::kWithoutSync);
 }
 
 Result<std::string> SessionCache::Lookup(std::string_view id, int64_t now) {
