@@ -123,6 +123,25 @@ class ImapClientsTest(ImapTestCase):
         out = self.imtest("-s", "-p", str(self.inst.port("imaps")))
         self.check_transcript(out)
 
+    def test_imtest_fed_from_a_pipe_runs_every_command(self):
+        # imtest reading a pipe sends its commands in one burst and
+        # "Q01 LOGOUT" as soon as its input ends: every command is answered
+        # (pipelined input already decrypted by TLS must not be left waiting
+        # on the socket) and the connection ends with BYE, not a reset.
+        imtest = need("imtest")
+        script = b'a1 CAPABILITY\na2 NOOP\na3 LIST "" *\na4 SELECT INBOX\n'
+        for args in (["-t", "", "-p", str(self.inst.port("imap"))],
+                     ["-s", "-p", str(self.inst.port("imaps"))]):
+            with self.subTest(args=args[0]):
+                result = subprocess.run([imtest, "-a", "alice", "-w", USERS["alice"]] + args
+                                        + ["127.0.0.1"], input=script, stdout=subprocess.PIPE,
+                                        stderr=subprocess.STDOUT, timeout=60)
+                out = result.stdout.decode(errors="replace")
+                for tag in ("a1", "a2", "a3", "a4", "Q01"):
+                    self.assertRegex(out, r"(?m)^%s OK" % tag, out)
+                self.assertIn("* BYE", out)
+                self.assertNotRegex(out, r"(?i)connection reset|reset by peer", out)
+
     def test_imtest_wrong_password_is_refused(self):
         imtest = need("imtest")
         result = subprocess.run([imtest, "-a", "alice", "-w", "wrong", "-m", "PLAIN", "-s",
