@@ -28,6 +28,7 @@ inline constexpr const char* kMailboxesDb = "mailboxes.db";
 
 // Mailbox types (bits).
 inline constexpr uint32_t kTypeReserved = 1u << 0;  // being created; invisible to LIST/SELECT
+// Bits 8-14: the special-use attributes (special_use.h); older entries have 0.
 
 struct MailboxEntry {
   std::string name;

@@ -179,6 +179,7 @@ struct ListEntry {
   // \NonExistent under LIST-EXTENDED (RFC 5258 §3, which implies \Noselect).
   // `rights` is empty for it.
   bool exists = true;
+  uint32_t special_use = 0;  // special_use.h kUse* bits (RFC 6154)
 };
 
 class Store {
@@ -211,7 +212,15 @@ class Store {
   // admin; a user's own folders are hers by the owner rules). The new mailbox
   // gets its parent's ACL, or defaultacl (plus, for a user's INBOX, the
   // owner's `lrswipkxtecdan`: Cyrus's ACL_ALL, without the user rights 0-9). `partition` "" means the parent's, or defaultpartition.
-  Status Create(const acl::Identity& who, std::string_view name, std::string_view partition = "");
+  // `special_use` (special_use.h kUse* bits): RFC 6154 CREATE-SPECIAL-USE;
+  // kNoPermission, before anything is created, unless `who` owns `name` or
+  // is an admin.
+  Status Create(const acl::Identity& who, std::string_view name, std::string_view partition = "",
+                uint32_t special_use = 0);
+  // Replaces the special-use attributes of `name` (0 clears them): the owner
+  // (a mailbox in her INBOX hierarchy) or an admin, who must also see it
+  // (`l`); kNoPermission for others. They follow RENAME, go with DELETE.
+  Status SetSpecialUse(const acl::Identity& who, std::string_view name, uint32_t special_use);
   // DELETE: needs `x`. An admin deleting a user's INBOX removes the user's
   // whole hierarchy and quota root.
   Status Delete(const acl::Identity& who, std::string_view name);
@@ -335,6 +344,8 @@ class Store {
                                              const MaildropOptions* maildrop);
   Status CreateFolder(const MailboxEntry& entry);
   Result<std::optional<MailboxEntry>> NearestAncestor(std::string_view name);
+  // Owner or admin (special_use.h).
+  bool MaySetSpecialUse(const acl::Identity& who, std::string_view name) const;
   Status CheckCreateRights(const acl::Identity& who, std::string_view name,
                            const std::optional<MailboxEntry>& ancestor);
   // Marks the index deleted, drops the entry and its quota usage (and its

@@ -12,6 +12,7 @@
 #include "base/strings.h"
 #include "mailbox/glob.h"
 #include "mailbox/names.h"
+#include "mailbox/special_use.h"
 #include "mailbox/store.h"
 
 namespace satrap::mailbox {
@@ -82,6 +83,7 @@ Result<std::vector<ListEntry>> Store::List(const acl::Identity& who, std::string
     ListEntry item;
     item.name = e.name;
     item.rights = rights;
+    item.special_use = SpecialUseOfType(e.type);
     // Keys sort bytewise, so a child is not always the next key ("a-b" <
     // "a.b"): search for the first key after "name.".
     const std::string child_prefix = e.name + kSeparator;

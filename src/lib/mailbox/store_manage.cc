@@ -10,6 +10,7 @@
 #include "mailbox/header_file.h"
 #include "mailbox/index_file.h"
 #include "mailbox/names.h"
+#include "mailbox/special_use.h"
 #include "mailbox/store.h"
 #include "mailbox/store_internal.h"
 
@@ -76,7 +77,8 @@ Status Store::CheckCreateRights(const acl::Identity& who, std::string_view name,
   return Status::NoPermission("may not create " + std::string(name));
 }
 
-Status Store::Create(const acl::Identity& who, std::string_view name, std::string_view partition) {
+Status Store::Create(const acl::Identity& who, std::string_view name, std::string_view partition,
+                     uint32_t special_use) {
   SATRAP_RETURN_IF_ERROR(ValidateName(name));
   // As Cyrus (mboxlist_createmailboxcheck): an existing name the caller may
   // see is kExists before any rights question ("CREATE INBOX" by its owner);
@@ -87,6 +89,9 @@ Status Store::Create(const acl::Identity& who, std::string_view name, std::strin
   SATRAP_ASSIGN_OR_RETURN(std::optional<MailboxEntry> ancestor, NearestAncestor(name));
   SATRAP_RETURN_IF_ERROR(CheckCreateRights(who, name, ancestor));
   if (!partition.empty() && !who.is_admin) return Status::NoPermission("only admins pick partitions");
+  if (special_use != 0 && !MaySetSpecialUse(who, name)) {
+    return Status::NoPermission("only the owner or an admin sets special-use attributes");
+  }
   MailboxEntry entry;
   entry.name = std::string(name);
   entry.partition = !partition.empty() ? std::string(partition)
@@ -104,7 +109,7 @@ Status Store::Create(const acl::Identity& who, std::string_view name, std::strin
     (void)mboxlist_->Remove(nullptr, entry.name);
     return made;
   }
-  entry.type = 0;
+  entry.type = TypeWithSpecialUse(0, special_use);
   return mboxlist_->Put(nullptr, entry);
 }
 
