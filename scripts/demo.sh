@@ -37,6 +37,8 @@ configdirectory: $demo/lib
 defaultpartition: default
 partition-default: $demo/spool
 hashimapspool: true
+# The SASL realm: the demo users were created in it (saslpasswd2 -u localhost).
+servername: localhost
 admins: admin
 cyrus_user: $run_user
 serverbin: $bin
@@ -88,8 +90,24 @@ $(sed 's/^/    /' "$demo/conf/passwords")
   IMAPS    127.0.0.1:$IMAPS_PORT
   POP3     127.0.0.1:$POP3_PORT   POP3S 127.0.0.1:$POP3S_PORT
   LMTP     127.0.0.1:$LMTP_PORT and unix socket $demo/lib/socket/lmtp
-  Sieve    127.0.0.1:$SIEVE_PORT
+$( [ -x "$bin/timsieved" ] && echo "  Sieve    127.0.0.1:$SIEVE_PORT" )
   Ctrl-C stops the server.
 
 TXT
+# Log the demo user in once as soon as IMAP answers: the login creates its
+# INBOX and default folders (autocreatequota), so LMTP deliveries to "demo"
+# work from the start. Other users: create them with cyradm (package
+# cyrus-admin): cyradm --user admin --port $IMAP_PORT 127.0.0.1, then cm user.NAME.
+demo_pw=$(awk '$1 == "demo" {print $2}' "$demo/conf/passwords")
+( for _ in $(seq 1 100); do
+    python3 - "$IMAP_PORT" "$demo_pw" 2>/dev/null <<'PY' && break
+import imaplib, ssl, sys
+m = imaplib.IMAP4("127.0.0.1", int(sys.argv[1]))
+m.starttls(ssl_context=ssl._create_unverified_context())
+m.login("demo", sys.argv[2])
+m.logout()
+PY
+    sleep 0.2
+  done ) &
+
 exec "$bin/cyrmaster" -D -C "$demo/conf/imapd.conf" -M "$demo/conf/cyrus.conf" -p "$demo/lib/cyrmaster.pid"
