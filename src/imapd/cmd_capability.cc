@@ -19,6 +19,8 @@ constexpr std::string_view kAfterLogin[] = {
     "CHILDREN",     // cmd_list.cc
     "LIST-EXTENDED",
     "LIST-STATUS",
+    "SPECIAL-USE",  // cmd_list.cc, cmd_mailbox.cc
+    "CREATE-SPECIAL-USE",
     "MULTIAPPEND",  // cmd_append.cc
     "ESEARCH",      // cmd_search.cc
     "IDLE",         // cmd_idle.cc

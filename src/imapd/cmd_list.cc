@@ -1,12 +1,15 @@
 // LIST and LSUB (RFC 3501 §6.3.8-9) with LIST-EXTENDED (RFC 5258:
 // SUBSCRIBED, REMOTE, RECURSIVEMATCH selection; SUBSCRIBED, CHILDREN return
-// options; several patterns), LIST-STATUS (RFC 5819) and CHILDREN (RFC 3348).
+// options; several patterns), LIST-STATUS (RFC 5819), CHILDREN (RFC 3348)
+// and SPECIAL-USE (RFC 6154: selection and return option; the attributes on
+// every non-extended LIST, as §2 allows).
 #include <algorithm>
 #include <set>
 
 #include "base/strings.h"
 #include "commands.h"
 #include "mailbox/glob.h"
+#include "mailbox/special_use.h"
 #include "protocol/imap_output.h"
 #include "status_items.h"
 
@@ -16,6 +19,8 @@ namespace {
 struct ListRequest {
   bool subscribed_only = false;  // selection SUBSCRIBED (and LSUB)
   bool return_subscribed = false;
+  bool special_use_only = false;    // selection SPECIAL-USE
+  bool return_special_use = false;  // RETURN (SPECIAL-USE), or a plain LIST
   std::vector<protocol::ImapArg> status_items;  // RETURN (STATUS (...))
   std::string reference;
   std::vector<std::string> patterns;
@@ -31,6 +36,9 @@ bool ParseSelection(const protocol::ImapArg& list, ListRequest* req) {
     std::string o = AsciiUpper(opt.text);
     if (o == "SUBSCRIBED") {
       req->subscribed_only = req->return_subscribed = true;
+    } else if (o == "SPECIAL-USE") {
+      // RFC 6154 §5.1: the selection implies the return option.
+      req->special_use_only = req->return_special_use = true;
     } else if (o != "REMOTE" && o != "RECURSIVEMATCH") {
       return false;
     }
@@ -45,6 +53,8 @@ bool ParseReturn(const protocol::ImapArg& list, ListRequest* req) {
     std::string o = AsciiUpper(opt.text);
     if (o == "SUBSCRIBED") {
       req->return_subscribed = true;
+    } else if (o == "SPECIAL-USE") {
+      req->return_special_use = true;
     } else if (o == "STATUS" && i + 1 < list.list.size() && list.list[i + 1].IsList()) {
       req->status_items = list.list[++i].list;
       if (!ValidateStatusItems(req->status_items).ok()) return false;
@@ -113,6 +123,7 @@ void ListMatches(Session& s, const ListRequest& req, const std::set<std::string>
       if (!done.insert(entry.name).second) continue;
       bool is_subscribed = subscribed.count(entry.name) != 0;
       if (req.subscribed_only && !is_subscribed) continue;
+      if (req.special_use_only && entry.special_use == 0) continue;
       std::string external = s.External(entry.name);
       if (external.empty()) continue;
       std::vector<std::string> attributes;
@@ -125,6 +136,11 @@ void ListMatches(Session& s, const ListRequest& req, const std::set<std::string>
       // LSUB answers as Cyrus does, without CHILDREN attributes.
       if (!req.lsub) attributes.push_back(entry.has_children ? "\\HasChildren" : "\\HasNoChildren");
       if (req.return_subscribed && is_subscribed) attributes.push_back("\\Subscribed");
+      if (req.return_special_use && !req.lsub) {
+        for (std::string& use : mailbox::SpecialUseNames(entry.special_use)) {
+          attributes.push_back(std::move(use));
+        }
+      }
       r.Untagged(Line(req.lsub ? "LSUB" : "LIST", attributes, sep, external));
       if (!req.status_items.empty() && entry.selectable) {
         Result<std::string> status = StatusOf(s, entry.name, req.status_items);
@@ -137,7 +153,7 @@ void ListMatches(Session& s, const ListRequest& req, const std::set<std::string>
     }
   }
   // Subscribed names whose mailbox is gone (RFC 5258 §3.1: \NonExistent).
-  if (req.subscribed_only) {
+  if (req.subscribed_only && !req.special_use_only) {
     for (const std::string& name : subscribed) {
       if (done.count(name) != 0) continue;
       std::string external = s.External(name);
@@ -176,6 +192,7 @@ void Run(Session& s, ListRequest& req, Responder& r) {
 void CmdList(Session& s, const Args& a, Responder& r) {
   ListRequest req;
   if (!ParseList(a.args, &req)) return r.Bad("Invalid LIST arguments");
+  if (!req.extended) req.return_special_use = true;
   Run(s, req, r);
 }
 

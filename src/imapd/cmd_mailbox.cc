@@ -1,7 +1,9 @@
-// CREATE, DELETE, RENAME, SUBSCRIBE, UNSUBSCRIBE (RFC 3501 §6.3.3-7). The
-// store checks names and rights; this file translates names.
+// CREATE, DELETE, RENAME, SUBSCRIBE, UNSUBSCRIBE (RFC 3501 §6.3.3-7), with
+// CREATE's USE parameter (RFC 6154 §3 CREATE-SPECIAL-USE). The store checks
+// names and rights; this file translates names.
 #include "base/strings.h"
 #include "commands.h"
+#include "mailbox/special_use.h"
 
 namespace satrap::imapd {
 namespace {
@@ -33,14 +35,56 @@ std::optional<std::string> NameArg(Session& s, const protocol::ImapArg& arg, Res
 
 }  // namespace
 
+namespace {
+
+// RFC 4466 §2.2 create-params "(" name [SP value] *(SP ...) ")"; the only
+// one known is RFC 6154's USE (attr *(SP attr)). Sets `uses`, or answers the
+// command: BAD for bad syntax or an unknown parameter, NO [USEATTR] for an
+// attribute this server does not support.
+bool ParseCreateParams(const protocol::ImapArg& params, uint32_t* uses, Responder& r) {
+  const std::vector<protocol::ImapArg>& p = params.list;
+  for (size_t i = 0; i < p.size(); i += 2) {
+    if (!p[i].IsAtom() || !EqualsIgnoreCase(p[i].text, "USE") || i + 1 >= p.size() ||
+        !p[i + 1].IsList()) {
+      r.Bad("Unsupported CREATE parameter");
+      return false;
+    }
+    std::vector<std::string> names;
+    for (const protocol::ImapArg& attr : p[i + 1].list) {
+      if (!attr.IsAtom()) {
+        r.Bad("Invalid special-use attribute");
+        return false;
+      }
+      names.push_back(attr.text);
+    }
+    Result<uint32_t> parsed = mailbox::ParseSpecialUse(names);
+    if (!parsed.ok()) {
+      r.No("Unsupported special-use attribute", "[USEATTR]");
+      return false;
+    }
+    *uses |= *parsed;
+  }
+  return true;
+}
+
+}  // namespace
+
 void CmdCreate(Session& s, const Args& a, Responder& r) {
-  // RFC 4466 allows create parameters; none is supported yet.
-  if (a.args.size() != 1) return r.Bad("Usage: CREATE mailbox");
+  if (a.args.empty() || a.args.size() > 2 || (a.args.size() == 2 && !a.args[1].IsList())) {
+    return r.Bad("Usage: CREATE mailbox [(USE (attributes))]");
+  }
+  uint32_t uses = 0;
+  if (a.args.size() == 2 && !ParseCreateParams(a.args[1], &uses, r)) return;
   std::optional<std::string> name = NameArg(s, a.args[0], r, true);
   if (!name) return;
   // An existing name the caller may see is kExists ([ALREADYEXISTS]) before
   // any rights question (store.h Create).
-  r.Reply(s.store().Create(s.identity(), *name), "Completed");
+  Status status = s.store().Create(s.identity(), *name, "", uses);
+  // RFC 6154 §3: a special use the server will not give this mailbox.
+  if (uses != 0 && status.Is(Code::kNoPermission)) {
+    return r.No("Cannot give this mailbox a special use", "[USEATTR]");
+  }
+  r.Reply(status, "Completed");
 }
 
 void CmdDelete(Session& s, const Args& a, Responder& r) {
