@@ -2,11 +2,14 @@
 // mailbox/reconstruct.h (Cyrus reconstruct(8)).
 //   reconstruct [-C imapd.conf] [-r] [-f] [-n] [-q] [mailbox...]
 // Mailbox names are internal ("user.alice.Sent"); none means every mailbox.
-// Output: one line per repair ("<mailbox>: <what>"), "<mailbox>: mailbox
-// consistent" for each mailbox that needed nothing (not with -q).
+// Output: one line per repair ("<mailbox>: <what>"; with -n prefixed
+// "would repair: "), one per cleanup of what a killed process left of an
+// unacknowledged operation ("cleanup: <mailbox>: <what>"; with -n "would
+// clean up: "), "<mailbox>: mailbox consistent" for each mailbox that
+// needed no repair (not with -q).
 // Exit status: 0 when every mailbox was consistent or has been repaired;
-// with -n, 1 when some repair would be made; 75 (EX_TEMPFAIL) when a mailbox
-// could not be processed; 64 on a usage error.
+// with -n, 1 when some repair would be made (cleanups alone give 0); 75
+// (EX_TEMPFAIL) when a mailbox could not be processed; 64 on a usage error.
 #include <getopt.h>
 #include <sysexits.h>
 
@@ -23,7 +26,13 @@ using namespace satrap;
 
 namespace {
 
-constexpr const char* kUsage = "usage: reconstruct [-C imapd.conf] [-r] [-f] [-n] [-q] [mailbox...]\n";
+constexpr const char* kUsage =
+    "usage: reconstruct [-C imapd.conf] [-r] [-f] [-n] [-q] [mailbox...]\n"
+    "  -r  also the mailboxes beneath each name\n"
+    "  -f  match folders found on disk to mailboxes.db\n"
+    "  -n  change nothing; exit 1 if a repair would be made (cleanups of\n"
+    "      uncommitted appends and dead processes' temp files do not count)\n"
+    "  -q  do not list consistent mailboxes\n";
 
 }  // namespace
 
@@ -59,6 +68,10 @@ int main(int argc, char** argv) {
   }
   const char* prefix = options.dry_run ? "would repair: " : "";
   for (const std::string& line : report->changes) std::printf("%s%s\n", prefix, line.c_str());
+  const char* cleanup_prefix = options.dry_run ? "would clean up: " : "cleanup: ";
+  for (const std::string& line : report->cleanups) {
+    std::printf("%s%s\n", cleanup_prefix, line.c_str());
+  }
   if (!quiet) {
     for (const std::string& name : report->consistent) {
       std::printf("%s: mailbox consistent\n", name.c_str());

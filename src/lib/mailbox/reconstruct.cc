@@ -66,9 +66,11 @@ Status RollBackCreate(Store& store, const MailboxEntry& entry, bool dry_run,
 
 // One mailbox: its entry and folder.
 Status ReconstructOne(Store& store, const MailboxEntry& entry, bool dry_run,
-                      std::vector<std::string>* changes) {
+                      ReconstructReport* report) {
+  std::vector<std::string>* changes = &report->changes;
   if (entry.type & kTypeReserved) return RollBackCreate(store, entry, dry_run, changes);
-  SATRAP_ASSIGN_OR_RETURN(FolderOutcome outcome, RebuildFolder(store, entry, dry_run, changes));
+  SATRAP_ASSIGN_OR_RETURN(FolderOutcome outcome,
+                          RebuildFolder(store, entry, dry_run, changes, &report->cleanups));
   if (!outcome.deleted) return Status::Ok();
   changes->push_back(entry.name + ": index marked deleted (interrupted DELETE): finished");
   if (dry_run) return Status::Ok();
@@ -88,7 +90,12 @@ void FixRoots(Store& store, const std::set<std::string>& roots, bool dry_run,
     }
     if (!*fix) continue;
     const QuotaFix& f = **fix;
-    report->changes.push_back(StringPrintf(
+    // Usage above the count is the charge of an operation that died before
+    // its commit (appends charge first): releasing it is a cleanup. Usage
+    // below the count would let a user past the limit: a repair.
+    const bool overcharge =
+        f.used_bytes <= f.before.used_bytes && f.used_messages <= f.before.used_messages;
+    (overcharge ? report->cleanups : report->changes).push_back(StringPrintf(
         "quota root %s: usage %llu bytes in %llu messages, was %llu in %llu", root.c_str(),
         static_cast<unsigned long long>(f.used_bytes),
         static_cast<unsigned long long>(f.used_messages),
@@ -132,7 +139,7 @@ Result<ReconstructReport> Reconstruct(Store& store, std::span<const std::string>
       roots.insert((*root)->root);
     }
     const size_t before = report.changes.size();
-    Status done = ReconstructOne(store, entry, options.dry_run, &report.changes);
+    Status done = ReconstructOne(store, entry, options.dry_run, &report);
     if (!done.ok()) {
       report.errors.push_back(entry.name + ": " + done.ToString());
     } else if (report.changes.size() == before &&

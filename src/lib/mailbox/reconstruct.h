@@ -7,15 +7,23 @@
 //     GUID and cache entry are checked against the file and re-derived when
 //     they disagree;
 //   - a live record whose file is gone is dropped;
-//   - a file without a record is added (uid from its name, flags empty,
-//     internal date from the file's mtime; uidnext is raised past it). Files
-//     only ever appear complete under a "<uid>." name (append links a synced
-//     spool file, or renames a synced copy), so such a file is a whole
-//     message that a crashed append did not acknowledge;
+//   - a file without a record whose uid is at or past the uidnext of an
+//     intact old index header is removed: append links "<uid>." in under the
+//     index lock before it commits, so such a file is an append that died
+//     before its commit and was never acknowledged (the sender retries;
+//     adding it would deliver the message twice). This is a cleanup;
+//   - any other file without a record (uid below uidnext, or any uid when
+//     the index header is damaged or missing) is added (uid from its name,
+//     flags empty, internal date from the file's mtime; uidnext is raised
+//     past it). Files only ever appear complete under a "<uid>." name
+//     (append links a synced spool file, or renames a synced copy), so such
+//     a file is a whole message whose record was lost;
 //   - the file of an expunged record (an expunge that died before unlinking)
-//     is removed;
+//     is removed (a cleanup), and so is the dirty mark of an index whose
+//     writer died mid-change (a cleanup: the store's own crash protocol);
 //   - leftover spool and temp files of dead processes (".satrap-append-<pid>-*",
-//     "cyrus.*.<pid>.tmp") are removed; those of live processes are left;
+//     "cyrus.*.<pid>.tmp") are removed (a cleanup); those of live processes
+//     are left;
 //   - an unreadable index header gets a new uidvalidity (the old one is lost,
 //     so clients must resynchronise: RFC 3501 §2.3.1.1);
 //   - a missing or damaged cyrus.header is rewritten from mailboxes.db (keyword
@@ -33,7 +41,9 @@
 //     cross-partition RENAME that died) and the remains of a deleted mailbox
 //     are removed;
 // and finally the usage of every quota root governing a mailbox it touched
-// is recounted (unlike Cyrus, no separate `quota -f` is needed).
+// is recounted (unlike Cyrus, no separate `quota -f` is needed); usage found
+// too high is the charge of an append or copy that died before its commit
+// (a cleanup), usage too low is a repair.
 //
 // Locking: each folder is rebuilt under its exclusive index lock, and the new
 // index replaces the old one by rename, so running sessions follow it
@@ -43,7 +53,11 @@
 //
 // Every repair (or, in a dry run, every repair that would be made) is one line
 // of the report, "<mailbox>: <what>"; a mailbox with nothing to repair is
-// listed as consistent.
+// listed as consistent. Removing what a killed process left of an operation
+// it never acknowledged (uncommitted appends, spool and temp files) is not a
+// repair: nothing committed was damaged. Those are the `cleanups` lines, and
+// a store with only cleanups to do is clean (what a SIGKILL at any moment
+// must leave).
 #pragma once
 
 #include <span>
@@ -63,8 +77,10 @@ struct ReconstructOptions {
 
 struct ReconstructReport {
   std::vector<std::string> changes;     // one line per repair, "<mailbox>: <what>"
-  std::vector<std::string> consistent;  // mailboxes that needed nothing
+  std::vector<std::string> cleanups;    // leftovers of unacknowledged work, same form
+  std::vector<std::string> consistent;  // mailboxes that needed no repair
   std::vector<std::string> errors;      // mailboxes that could not be processed
+  // No repair needed and nothing failed; cleanups do not count.
   bool clean() const { return changes.empty() && errors.empty(); }
 };
 
@@ -76,9 +92,10 @@ Result<ReconstructReport> Reconstruct(Store& store, std::span<const std::string>
                                       const ReconstructOptions& options);
 
 // Rebuilds (or checks, with `dry_run`) the folder of one existing entry.
-// Appends its repairs to `changes`. kNotFound when the folder is missing and
-// `dry_run` is set (otherwise an empty mailbox is created in its place).
+// Appends its repairs to `changes` and its cleanups to `cleanups` (both
+// required). kNotFound when the folder is missing and `dry_run` is set
+// (otherwise an empty mailbox is created in its place).
 Status ReconstructFolder(Store& store, const MailboxEntry& entry, bool dry_run,
-                         std::vector<std::string>* changes);
+                         std::vector<std::string>* changes, std::vector<std::string>* cleanups);
 
 }  // namespace satrap::mailbox

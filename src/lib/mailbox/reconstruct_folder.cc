@@ -77,7 +77,10 @@ struct OldIndex {
   std::map<uint32_t, IndexRecord> records;  // by uid: every record that checks out
 };
 
-OldIndex ParseOldIndex(std::string_view bytes, bool missing, std::vector<std::string>* problems) {
+// A dirty flag is the store's own crash protocol (a writer died mid-change;
+// the next opener recounts the header), so it goes to `cleanups`.
+OldIndex ParseOldIndex(std::string_view bytes, bool missing, std::vector<std::string>* problems,
+                       std::vector<std::string>* cleanups) {
   OldIndex old;
   size_t slots = bytes.size() < kIndexHeaderSize
                      ? 0
@@ -89,7 +92,7 @@ OldIndex ParseOldIndex(std::string_view bytes, bool missing, std::vector<std::st
                         "): new uidvalidity");
   } else {
     old.header = *header;
-    if (header->options & kMailboxDirty) problems->push_back("index left dirty by a dead writer");
+    if (header->options & kMailboxDirty) cleanups->push_back("index left dirty by a dead writer");
     if (slots < header->num_records) {
       problems->push_back(StringPrintf("index truncated: %zu of %u records left", slots,
                                        header->num_records));
@@ -178,12 +181,22 @@ Status AddFileRecord(int dir_fd, uint32_t uid, int64_t mtime, Plan* plan) {
 }
 
 // Walks files and old records in uid order and builds plan->index.records.
+// A file at or past the intact header's uidnext was linked in by an append
+// that died before its commit: nobody was told it is stored (the sender
+// will retry), so adding it would deliver it twice; it is removed.
 Status PlanRecords(int dir_fd, const OldIndex& old, const FolderListing& listing,
-                   std::string_view cache, Plan* plan, std::vector<std::string>* problems) {
+                   std::string_view cache, Plan* plan, std::vector<std::string>* problems,
+                   std::vector<std::string>* cleanups) {
   std::map<uint32_t, int> uids;  // bit 1: file, bit 2: record
   for (const auto& [uid, mtime] : listing.messages) uids[uid] |= 1;
   for (const auto& [uid, record] : old.records) uids[uid] |= 2;
   for (const auto& [uid, what] : uids) {
+    if (what == 1 && old.header && uid >= old.header->uidnext) {
+      cleanups->push_back(
+          StringPrintf("uid %u: message file of an uncommitted append removed", uid));
+      plan->unlink.push_back(MessageFileName(uid));
+      continue;
+    }
     if (what == 1) {
       problems->push_back(StringPrintf("uid %u: message file without a record: added", uid));
       SATRAP_RETURN_IF_ERROR(AddFileRecord(dir_fd, uid, listing.messages.at(uid), plan));
@@ -192,7 +205,8 @@ Status PlanRecords(int dir_fd, const OldIndex& old, const FolderListing& listing
     IndexRecord r = old.records.at(uid);
     if (r.expunged()) {
       if (what & 1) {
-        problems->push_back(StringPrintf("uid %u: file of an expunged message removed", uid));
+        // The expunge committed and died before its unlink: nothing is damaged.
+        cleanups->push_back(StringPrintf("uid %u: file of an expunged message removed", uid));
         plan->unlink.push_back(MessageFileName(uid));
       }
       plan->index.records.push_back(r);
@@ -322,12 +336,13 @@ Status ApplyPlan(Store& store, int dir_fd, Plan* plan) {
 
 // Reads everything and plans; `index` holds the lock when the file exists.
 Result<Plan> Examine(Store& store, const MailboxEntry& entry, int dir_fd, IndexFile* index,
-                     bool dry_run, std::vector<std::string>* problems, bool* deleted) {
+                     bool dry_run, std::vector<std::string>* problems,
+                     std::vector<std::string>* cleanups, bool* deleted) {
   std::string bytes;
   if (index != nullptr) {
     SATRAP_ASSIGN_OR_RETURN(bytes, index->BeginRaw(!dry_run));
   }
-  OldIndex old = ParseOldIndex(bytes, index == nullptr, problems);
+  OldIndex old = ParseOldIndex(bytes, index == nullptr, problems, cleanups);
   if (old.header && (old.header->options & kMailboxDeleted)) {
     *deleted = true;
     return Plan();
@@ -345,14 +360,14 @@ Result<Plan> Examine(Store& store, const MailboxEntry& entry, int dir_fd, IndexF
     plan.index.header.highestmodseq = std::max(plan.index.header.highestmodseq, r.modseq);
   }
   SATRAP_RETURN_IF_ERROR(PlanRecords(dir_fd, old, listing, cache.ok() ? *cache : std::string(),
-                                     &plan, problems));
+                                     &plan, problems, cleanups));
   if (plan.caches_rebuilt > 0 && cache.ok()) {
     problems->push_back(StringPrintf("%u cache records rebuilt", plan.caches_rebuilt));
   }
   PlanHeaderFile(dir_fd, entry, &plan, problems);
   PlanIndexHeader(old, &plan, problems);
   for (const std::string& temp : listing.dead_temps) {
-    problems->push_back("leftover " + temp + " of a dead process removed");
+    cleanups->push_back("leftover " + temp + " of a dead process removed");
     plan.unlink.push_back(temp);
   }
   return plan;
@@ -361,7 +376,8 @@ Result<Plan> Examine(Store& store, const MailboxEntry& entry, int dir_fd, IndexF
 }  // namespace
 
 Result<FolderOutcome> RebuildFolder(Store& store, const MailboxEntry& entry, bool dry_run,
-                                    std::vector<std::string>* changes) {
+                                    std::vector<std::string>* changes,
+                                    std::vector<std::string>* cleanups) {
   SATRAP_ASSIGN_OR_RETURN(std::string folder, store.FolderOf(entry));
   Result<UniqueFd> dir = OpenFolder(folder);
   if (!dir.ok() && dir.status().Is(Code::kNotFound)) {
@@ -375,19 +391,22 @@ Result<FolderOutcome> RebuildFolder(Store& store, const MailboxEntry& entry, boo
   if (!index.ok() && !index.status().Is(Code::kNotFound)) return index.status();
   IndexFile* locked = index.ok() ? index->get() : nullptr;
   std::vector<std::string> problems;
+  std::vector<std::string> leftovers;
   FolderOutcome outcome;
-  Result<Plan> plan = Examine(store, entry, dir->get(), locked, dry_run, &problems, &outcome.deleted);
+  Result<Plan> plan =
+      Examine(store, entry, dir->get(), locked, dry_run, &problems, &leftovers, &outcome.deleted);
   Status status = plan.status();
   if (status.ok() && !dry_run && !outcome.deleted) status = ApplyPlan(store, dir->get(), &*plan);
   if (locked != nullptr) locked->Abort();
   SATRAP_RETURN_IF_ERROR(status);
   for (const std::string& p : problems) changes->push_back(entry.name + ": " + p);
+  for (const std::string& l : leftovers) cleanups->push_back(entry.name + ": " + l);
   return outcome;
 }
 
 Status ReconstructFolder(Store& store, const MailboxEntry& entry, bool dry_run,
-                         std::vector<std::string>* changes) {
-  return RebuildFolder(store, entry, dry_run, changes).status();
+                         std::vector<std::string>* changes, std::vector<std::string>* cleanups) {
+  return RebuildFolder(store, entry, dry_run, changes, cleanups).status();
 }
 
 }  // namespace satrap::mailbox

@@ -50,7 +50,8 @@ struct FolderOutcome {
 
 // reconstruct.h ReconstructFolder, telling the caller about deleted indexes.
 Result<FolderOutcome> RebuildFolder(Store& store, const MailboxEntry& entry, bool dry_run,
-                                    std::vector<std::string>* changes);
+                                    std::vector<std::string>* changes,
+                                    std::vector<std::string>* cleanups);
 
 // -f: matches the folders on disk beneath `names` ("" = whole partitions) to
 // mailboxes.db (reconstruct.h). Names of mailboxes that must then be rebuilt

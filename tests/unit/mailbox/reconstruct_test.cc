@@ -1,6 +1,7 @@
 // reconstruct (mailbox/reconstruct.h): damaged cyrus.index files are refused
 // with kCorrupt and repaired keeping every intact record's flags; files and
-// records that disagree; leftovers of dead processes; interrupted CREATE,
+// records that disagree; uncommitted appends and leftovers of dead processes
+// (cleanups, not repairs); interrupted CREATE,
 // DELETE and RENAME; folders missing from mailboxes.db (-f); quota usage;
 // and the dry run (-n) that changes nothing.
 #include <sys/wait.h>
@@ -32,6 +33,7 @@ class ReconstructTest : public StoreTest {
   static std::string Lines(const ReconstructReport& r) {
     std::string out;
     for (const std::string& c : r.changes) out += "change: " + c + "\n";
+    for (const std::string& c : r.cleanups) out += "cleanup: " + c + "\n";
     for (const std::string& e : r.errors) out += "error: " + e + "\n";
     return out;
   }
@@ -155,42 +157,144 @@ TEST_F(ReconstructTest, FilesAndRecordsThatDisagree) {
   ASSERT_TRUE(WriteFileAtomic(live_spool, "x").ok());
 
   ReconstructReport report = Run({"user.alice"}, false);
-  const std::vector<std::string> expected = {
-      "user.alice: uid 2: message file missing: record dropped",
+  // Quota usage drops with uid 2: too high is a cleanup (reconstruct.h).
+  EXPECT_EQ(report.changes, std::vector<std::string>{
+                                "user.alice: uid 2: message file missing: record dropped"})
+      << Lines(report);
+  const std::vector<std::string> cleanups = {
       "user.alice: uid 4: file of an expunged message removed",
-      "user.alice: uid 9: message file without a record: added",
+      // uidnext is 5: 9. was never committed, so never acknowledged.
+      "user.alice: uid 9: message file of an uncommitted append removed",
       "user.alice: leftover .satrap-append-" + std::to_string(dead) + "-0 of a dead process removed",
   };
-  for (const std::string& line : expected) {
-    EXPECT_NE(std::find(report.changes.begin(), report.changes.end(), line), report.changes.end())
+  for (const std::string& line : cleanups) {
+    EXPECT_NE(std::find(report.cleanups.begin(), report.cleanups.end(), line),
+              report.cleanups.end())
         << "missing: " << line << "\n" << Lines(report);
   }
   EXPECT_FALSE(PathExists(Folder("4.")));
+  EXPECT_FALSE(PathExists(Folder("9.")));
   EXPECT_FALSE(PathExists(dead_spool));
   EXPECT_TRUE(PathExists(live_spool));
   ::unlink(live_spool.c_str());
   // The open session follows the rebuilt index.
   Result<RefreshChanges> seen = (*watcher)->Refresh(true);
   ASSERT_TRUE(seen.ok()) << seen.status().ToString();
-  EXPECT_EQ((*watcher)->exists(), 3u);
-  EXPECT_EQ((*watcher)->Uid(3), 9u);
-  EXPECT_EQ((*watcher)->uidnext(), 10u);
+  EXPECT_EQ((*watcher)->exists(), 2u);
+  EXPECT_EQ((*watcher)->Uid(2), 3u);
+  EXPECT_EQ((*watcher)->uidnext(), 5u);
   Result<quota::QuotaRoot> root = store_->GetQuota(admin_, "user.alice");
   ASSERT_TRUE(root.ok());
-  EXPECT_EQ(root->used_messages, 3u);
-  EXPECT_TRUE(Run({"user.alice"}, true).clean());
+  EXPECT_EQ(root->used_messages, 2u);
+  ReconstructReport after = Run({"user.alice"}, true);
+  EXPECT_TRUE(after.clean()) << Lines(after);
+  EXPECT_TRUE(after.cleanups.empty()) << Lines(after);
+}
+
+// Append links <uid>. in under the index lock and then commits the header
+// with uidnext past it; only then is the client told. A file at or past an
+// intact header's uidnext is an append that died before its commit: it is
+// removed, never added (the sender retries; adding it would deliver it
+// twice). A file below uidnext without a record is a committed message
+// whose record was lost: added back, a repair. With the header damaged
+// uidnext is unknown and every file is added.
+TEST_F(ReconstructTest, UncommittedAppendIsRemovedCommittedFileIsAdded) {
+  struct Case {
+    const char* what;
+    bool damage_header;
+    std::vector<std::string> changes;
+    std::vector<std::string> cleanups;
+    std::vector<uint32_t> uids;  // visible afterwards
+  };
+  const Case cases[] = {
+      {"intact header",
+       false,
+       {"user.alice: uid 4: message file without a record: added"},
+       {"user.alice: uid 6: message file of an uncommitted append removed",
+        "user.alice: uid 7: message file of an uncommitted append removed"},
+       {1, 2, 3, 4, 5}},
+      {"damaged header",
+       true,
+       {"user.alice: index header unreadable (cyrus.index: header checksum mismatch): new uidvalidity",
+        "user.alice: uid 4: message file without a record: added",
+        "user.alice: uid 6: message file without a record: added",
+        "user.alice: uid 7: message file without a record: added"},
+       {},
+       {1, 2, 3, 4, 5, 6, 7}},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.what);
+    TearDown();
+    SetUp();
+    ThreeMessages();
+    ASSERT_EQ(AppendOne(User("alice"), "user.alice", "four"), 4u);
+    ASSERT_EQ(AppendOne(User("alice"), "user.alice", "five"), 5u);
+    {
+      // Record 4 lost; uidnext (6) kept.
+      auto dir = OpenFolder(Folder());
+      auto index = IndexFile::Open(dir->get());
+      ASSERT_TRUE(index.ok());
+      Result<IndexSnapshot> snapshot = (*index)->Snapshot();
+      ASSERT_TRUE(snapshot.ok());
+      snapshot->records.erase(snapshot->records.begin() + 3);
+      const IndexHeader old = snapshot->header;
+      RecountHeader(snapshot->records, &snapshot->header);
+      snapshot->header.uidnext = old.uidnext;
+      snapshot->header.highestmodseq = old.highestmodseq;
+      ASSERT_TRUE(IndexFile::WriteWhole(dir->get(), *snapshot, 0600).ok());
+    }
+    const std::string message = *ReadFile(Folder("5."));
+    ASSERT_TRUE(WriteFileAtomic(Folder("6."), message).ok());
+    ASSERT_TRUE(WriteFileAtomic(Folder("7."), message).ok());
+    if (c.damage_header) {
+      std::string bytes = ReadIndexBytes();
+      bytes[125] ^= 0x80;
+      WriteIndexBytes(bytes);
+    }
+    ReconstructReport dry = Run({"user.alice"}, true);
+    EXPECT_EQ(dry.changes, c.changes) << Lines(dry);
+    EXPECT_EQ(dry.cleanups, c.cleanups) << Lines(dry);
+    EXPECT_EQ(dry.clean(), c.changes.empty());
+    EXPECT_TRUE(PathExists(Folder("6.")) && PathExists(Folder("7."))) << "a dry run removed files";
+    ReconstructReport fixed = Run({"user.alice"}, false);
+    EXPECT_EQ(fixed.changes, c.changes) << Lines(fixed);
+    EXPECT_EQ(fixed.cleanups, c.cleanups) << Lines(fixed);
+    const bool added = c.uids.size() == 7;
+    EXPECT_EQ(PathExists(Folder("6.")), added);
+    EXPECT_EQ(PathExists(Folder("7.")), added);
+    auto box = store_->Open(User("alice"), "user.alice", false);
+    ASSERT_TRUE(box.ok()) << box.status().ToString();
+    std::vector<uint32_t> uids;
+    for (uint32_t msgno = 1; msgno <= (*box)->exists(); ++msgno) uids.push_back((*box)->Uid(msgno));
+    EXPECT_EQ(uids, c.uids);
+    EXPECT_EQ((*box)->uidnext(), c.uids.back() + 1);
+    ReconstructReport after = Run({"user.alice"}, true);
+    EXPECT_TRUE(after.clean()) << Lines(after);
+    EXPECT_TRUE(after.cleanups.empty()) << Lines(after);
+  }
 }
 
 TEST_F(ReconstructTest, WrongQuotaUsageIsRecounted) {
   ThreeMessages();
   ASSERT_TRUE(store_->SetQuota(admin_, "user.alice", 1000, -1).ok());
   ASSERT_TRUE(store_->quotas().Apply(nullptr, "user.alice", 5000, 7).ok());
+  // Too high: the charge of an append that died before its commit, a cleanup.
   ReconstructReport dry = Run({"user.alice"}, true);
-  ASSERT_EQ(dry.changes.size(), 1u) << Lines(dry);
-  EXPECT_EQ(dry.changes[0].rfind("quota root user.alice: usage ", 0), 0u) << dry.changes[0];
+  EXPECT_TRUE(dry.changes.empty()) << Lines(dry);
+  ASSERT_EQ(dry.cleanups.size(), 1u) << Lines(dry);
+  EXPECT_EQ(dry.cleanups[0].rfind("quota root user.alice: usage ", 0), 0u) << dry.cleanups[0];
   EXPECT_EQ(store_->GetQuota(admin_, "user.alice")->used_messages, 10u);
   Run({"user.alice"}, false);
   EXPECT_EQ(store_->GetQuota(admin_, "user.alice")->used_messages, 3u);
+  // Too low would let alice past her limit: a repair.
+  ASSERT_TRUE(store_->quotas().Apply(nullptr, "user.alice", -50, -2).ok());
+  dry = Run({"user.alice"}, true);
+  EXPECT_TRUE(dry.cleanups.empty()) << Lines(dry);
+  ASSERT_EQ(dry.changes.size(), 1u) << Lines(dry);
+  EXPECT_EQ(dry.changes[0].rfind("quota root user.alice: usage ", 0), 0u) << dry.changes[0];
+  Run({"user.alice"}, false);
+  EXPECT_EQ(store_->GetQuota(admin_, "user.alice")->used_messages, 3u);
+  EXPECT_TRUE(Run({"user.alice"}, true).clean());
 }
 
 TEST_F(ReconstructTest, DamagedHeaderFileIsRewritten) {
