@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "auth/sasl_internal.h"
+#include "auth/sasl_plugins.h"
 #include "base/check.h"
 #include "base/strings.h"
 #include "log/log.h"
@@ -21,6 +22,7 @@ namespace {
 struct Snapshot {
   config::Config config;
   std::map<std::string, std::string> sasl_options;
+  std::vector<std::string> mech_list;  // sasl_mech_list, upper case
 };
 
 struct Global {
@@ -62,8 +64,16 @@ int LogCallback(void* context, int level, const char* message) {
   return SASL_OK;
 }
 
+// Plugins offering no listed mechanism are skipped before dlopen (see
+// sasl_plugins.h); every other file libsasl2 asks about is fine.
+int VerifyFileCallback(void* context, const char* file, sasl_verify_type_t type) {
+  if (type != SASL_VRFY_PLUGIN || file == nullptr || !State().current) return SASL_OK;
+  return SaslPluginWanted(file, State().current->mech_list) ? SASL_OK : SASL_CONTINUE;
+}
+
 const sasl_callback_t kCallbacks[] = {
     {SASL_CB_GETOPT, SaslFunction(&GetOptionCallback), nullptr},
+    {SASL_CB_VERIFYFILE, SaslFunction(&VerifyFileCallback), nullptr},
     {SASL_CB_LOG, SaslFunction(&LogCallback), nullptr},
     {SASL_CB_LIST_END, nullptr, nullptr},
 };
@@ -78,6 +88,9 @@ Status Init(const config::Config& config, std::string_view service) {
   // Cyrus hands the Kerberos `srvtab` option to SASL under its own name.
   if (const std::string* srvtab = config.Raw("srvtab")) {
     snapshot->sasl_options.emplace("srvtab", *srvtab);
+  }
+  if (const std::string* mechs = Find(*snapshot, "mech_list")) {
+    snapshot->mech_list = ParseMechList(*mechs);
   }
   if (state.current) state.retired.push_back(state.current);
   state.current = std::move(snapshot);
