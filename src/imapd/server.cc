@@ -4,6 +4,7 @@
 #include "auth/sasl_init.h"
 #include "base/check.h"
 #include "mailbox/store.h"
+#include "tls/settings.h"
 
 namespace satrap::imapd {
 namespace {
@@ -36,13 +37,30 @@ Status Init(service::Context& ctx) {
       mailbox::Store::Open(mailbox::StoreOptions::FromConfig(ctx.config));
   if (!store.ok()) return store.status().WithContext("open the mail store");
   server->store = std::move(*store);
-  SATRAP_ASSIGN_OR_RETURN(server->tls_state,
-                          tls::SetUpServerTls(ctx.config, ctx.service_name, ctx.tls_from_start,
-                                              &server->store->env()));
-  server->tls = server->tls_state.context.get();
+  server->ctx = &ctx;
+  server->tls_offered = tls::SettingsFor(ctx.config, ctx.service_name).enabled();
+  if (ctx.tls_from_start) {
+    // Needed by every connection; and a bad certificate stops the service.
+    SATRAP_ASSIGN_OR_RETURN(server->tls_state,
+                            tls::SetUpServerTls(ctx.config, ctx.service_name, true,
+                                                &server->store->env()));
+    server->tls = server->tls_state.context.get();
+  }
   server->ns = server->store->ns();
   Instance() = std::move(server);
   return Status();
+}
+
+Result<tls::TlsServerContext*> TlsContext(Server& server) {
+  CHECK(server.tls_offered);
+  if (server.tls == nullptr) {
+    SATRAP_ASSIGN_OR_RETURN(server.tls_state,
+                            tls::SetUpServerTls(server.ctx->config, server.ctx->service_name,
+                                                server.ctx->tls_from_start, &server.store->env()));
+    server.tls = server.tls_state.context.get();
+    if (server.tls == nullptr) return Status::Invalid("no TLS certificate for this service");
+  }
+  return server.tls;
 }
 
 }  // namespace satrap::imapd

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "auth/groups.h"
+#include "base/result.h"
 #include "base/status.h"
 #include "db/kv.h"
 #include "mailbox/namespace.h"
@@ -29,11 +30,17 @@ struct Server {
   // The mail store. Declared first so that it is destroyed last: the TLS
   // session cache lives in its Berkeley DB environment.
   std::unique_ptr<mailbox::Store> store;
-  // The TLS context and tls_sessions.db (tls/server_setup.h).
+  // The TLS context and tls_sessions.db (tls/server_setup.h). Built at Init
+  // for `-s`; otherwise by the first STARTTLS (TlsContext): OpenSSL's context
+  // and algorithm tables are ~300 KB of heap that an idle plain worker (one
+  // per connection) would otherwise carry.
   tls::ServerTls tls_state;
-  // Borrowed from tls_state; null when the service has no certificate (no
-  // STARTTLS, and `-s` fails).
+  // Borrowed from tls_state; null until built.
   tls::TlsServerContext* tls = nullptr;
+  // The service has a certificate: STARTTLS is offered.
+  bool tls_offered = false;
+  // What TlsContext() builds from; ctx outlives the server (service::Main).
+  const service::Context* ctx = nullptr;
   std::unique_ptr<auth::GroupResolver> groups;
   // How clients name mailboxes (altnamespace, unixhierarchysep, virtdomains).
   mailbox::Namespace ns;
@@ -48,5 +55,10 @@ Server& TheServer();
 // configuration that cannot work (bad certificate); kInternal when SASL
 // cannot start.
 Status Init(service::Context& ctx);
+
+// The service's TLS context, built on first use (see Server::tls_state).
+// kInvalid when the certificate, key or settings do not load (the message
+// names the option and file); CHECKs that tls_offered.
+Result<tls::TlsServerContext*> TlsContext(Server& server);
 
 }  // namespace satrap::imapd

@@ -328,10 +328,14 @@ bool Session::HasPipelinedInput() const {
 }
 
 Status Session::StartTls() {
-  CHECK(server_.tls != nullptr);
+  Result<tls::TlsServerContext*> context = TlsContext(server_);
+  if (!context.ok()) {
+    log::Error("TLS set-up: %s", context.status().ToString().c_str());
+    return context.status();
+  }
   tls::TlsInfo info;
   net::Deadline deadline = net::Clock::now() + conn_.limits().io_timeout;
-  SATRAP_RETURN_IF_ERROR(tls::StartTls(conn_, *server_.tls, deadline, &info));
+  SATRAP_RETURN_IF_ERROR(tls::StartTls(conn_, **context, deadline, &info));
   tls_active_ = true;
   if (auth_ != nullptr) {
     Status s = auth_->SetSecureChannel(static_cast<unsigned>(info.bits),

@@ -86,7 +86,7 @@ class Session {
   const auth::Authenticated* user() const { return user_ ? &*user_ : nullptr; }
   bool tls_active() const { return tls_active_; }
   // STARTTLS is offered: a certificate is configured and TLS is not on yet.
-  bool CanStartTls() const { return server_.tls != nullptr && !tls_active_; }
+  bool CanStartTls() const { return server_.tls_offered && !tls_active_; }
 
   // --- the mail store ----------------------------------------------------
   mailbox::Store& store() { return *server_.store; }
