@@ -111,6 +111,27 @@ std::string Line(std::string_view kind, const std::vector<std::string>& attribut
   return line;
 }
 
+// The attributes of one LIST/LSUB response line.
+std::vector<std::string> Attributes(const ListRequest& req, const mailbox::ListEntry& entry,
+                                    bool is_subscribed) {
+  std::vector<std::string> attributes;
+  if (!entry.exists) {
+    // RFC 5258 §3: \NonExistent implies \Noselect.
+    attributes.push_back(req.extended && !req.lsub ? "\\NonExistent" : "\\Noselect");
+  } else if (!entry.selectable) {
+    attributes.push_back("\\Noselect");
+  }
+  // LSUB answers as Cyrus does, without CHILDREN attributes.
+  if (!req.lsub) attributes.push_back(entry.has_children ? "\\HasChildren" : "\\HasNoChildren");
+  if (req.return_subscribed && is_subscribed) attributes.push_back("\\Subscribed");
+  if (req.return_special_use && !req.lsub) {
+    for (std::string& use : mailbox::SpecialUseNames(entry.special_use)) {
+      attributes.push_back(std::move(use));
+    }
+  }
+  return attributes;
+}
+
 void ListMatches(Session& s, const ListRequest& req, const std::set<std::string>& subscribed,
                  Responder& r) {
   const char sep = s.ns().separator();
@@ -126,21 +147,7 @@ void ListMatches(Session& s, const ListRequest& req, const std::set<std::string>
       if (req.special_use_only && entry.special_use == 0) continue;
       std::string external = s.External(entry.name);
       if (external.empty()) continue;
-      std::vector<std::string> attributes;
-      if (!entry.exists) {
-        // RFC 5258 §3: \NonExistent implies \Noselect.
-        attributes.push_back(req.extended && !req.lsub ? "\\NonExistent" : "\\Noselect");
-      } else if (!entry.selectable) {
-        attributes.push_back("\\Noselect");
-      }
-      // LSUB answers as Cyrus does, without CHILDREN attributes.
-      if (!req.lsub) attributes.push_back(entry.has_children ? "\\HasChildren" : "\\HasNoChildren");
-      if (req.return_subscribed && is_subscribed) attributes.push_back("\\Subscribed");
-      if (req.return_special_use && !req.lsub) {
-        for (std::string& use : mailbox::SpecialUseNames(entry.special_use)) {
-          attributes.push_back(std::move(use));
-        }
-      }
+      std::vector<std::string> attributes = Attributes(req, entry, is_subscribed);
       r.Untagged(Line(req.lsub ? "LSUB" : "LIST", attributes, sep, external));
       if (!req.status_items.empty() && entry.selectable) {
         Result<std::string> status = StatusOf(s, entry.name, req.status_items);
