@@ -215,7 +215,8 @@ TEST_F(ReconstructTest, UncommittedAppendIsRemovedCommittedFileIsAdded) {
        {1, 2, 3, 4, 5}},
       {"damaged header",
        true,
-       {"user.alice: index header unreadable (cyrus.index: header checksum mismatch): new uidvalidity",
+       {"user.alice: index header unreadable (cyrus.index: header checksum mismatch): "
+        "new uidvalidity",
         "user.alice: uid 4: message file without a record: added",
         "user.alice: uid 6: message file without a record: added",
         "user.alice: uid 7: message file without a record: added"},
