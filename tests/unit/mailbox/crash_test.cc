@@ -122,7 +122,8 @@ class CrashTest : public StoreTest {
         "uid [0-9]+: file of an expunged message removed|"
         "leftover (\\.satrap-(append|copy)-[0-9]+-.*|cyrus\\.(index|header|cache)\\.[0-9]+\\.tmp) "
         "of a dead process removed|"
-        "index left dirty by a dead writer)|"
+        "index left dirty by a dead writer|"
+        "[0-9]+ cache records rebuilt)|"
         "quota root user\\.alice: .*");
     EXPECT_TRUE(report.errors.empty());
     EXPECT_TRUE(report.clean());
