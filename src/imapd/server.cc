@@ -26,13 +26,6 @@ Status Init(service::Context& ctx) {
   auto server = std::make_unique<Server>();
   SATRAP_RETURN_IF_ERROR(auth::Init(ctx.config, ctx.service_name));
   server->groups = auth::MakeGroupResolver(ctx.config);
-  mailbox::NamespaceOptions ns;
-  ns.altnamespace = ctx.config.GetBool("altnamespace");
-  ns.unixhierarchysep = ctx.config.GetBool("unixhierarchysep");
-  ns.virtdomains = ctx.config.GetString("virtdomains") != "off";
-  ns.userprefix = ctx.config.GetString("userprefix");
-  ns.sharedprefix = ctx.config.GetString("sharedprefix");
-  server->ns = mailbox::Namespace(ns);
   Result<std::unique_ptr<mailbox::Store>> store =
       mailbox::Store::Open(mailbox::StoreOptions::FromConfig(ctx.config));
   if (!store.ok()) return store.status().WithContext("open the mail store");
