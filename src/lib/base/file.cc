@@ -89,6 +89,17 @@ Result<std::string> ReadFile(const std::string& path) {
   return out;
 }
 
+Result<std::string> ReadFileAt(int dir_fd, const std::string& name) {
+  int fd = ::openat(dir_fd, name.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Status::FromErrno("open " + name, errno);
+  UniqueFd file(fd);
+  struct stat st;
+  if (::fstat(fd, &st) < 0) return Status::FromErrno("fstat " + name, errno);
+  std::string data(static_cast<size_t>(st.st_size), '\0');
+  SATRAP_RETURN_IF_ERROR(PreadExact(fd, data.data(), data.size(), 0));
+  return data;
+}
+
 Status SyncFd(int fd) {
   if (::fdatasync(fd) < 0) return Status::FromErrno("fdatasync", errno);
   return Status();

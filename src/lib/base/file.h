@@ -45,6 +45,8 @@ Status PwriteAll(int fd, std::string_view data, off_t offset);
 // Reads exactly `size` bytes at `offset`; kCorrupt if the file is shorter.
 Status PreadExact(int fd, char* into, size_t size, off_t offset);
 Result<std::string> ReadFile(const std::string& path);
+// The whole of `name`, relative to the open directory `dir_fd` (openat).
+Result<std::string> ReadFileAt(int dir_fd, const std::string& name);
 Status WriteFileAtomic(const std::string& path, std::string_view data, mode_t mode = 0600);
 Status SyncFd(int fd);  // fdatasync
 Status SyncDirectory(const std::string& dir);

@@ -13,17 +13,6 @@ namespace satrap::mailbox {
 
 namespace {
 
-Result<std::string> ReadAllAt(int dir_fd, const std::string& name) {
-  int fd = ::openat(dir_fd, name.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return Status::FromErrno("open " + name, errno);
-  UniqueFd file(fd);
-  struct stat st;
-  if (::fstat(fd, &st) < 0) return Status::FromErrno("fstat " + name, errno);
-  std::string data(static_cast<size_t>(st.st_size), '\0');
-  SATRAP_RETURN_IF_ERROR(PreadExact(fd, data.data(), data.size(), 0));
-  return data;
-}
-
 // The cache record of `r`: the old one if it checks out, else re-derived.
 Result<std::string> RecordFor(int dir_fd, std::string_view cache, const IndexRecord& r) {
   if (r.cache_offset + r.cache_length <= cache.size()) {
@@ -31,14 +20,14 @@ Result<std::string> RecordFor(int dir_fd, std::string_view cache, const IndexRec
     Result<std::string_view> payload = DecodeCacheRecord(bytes, r.uid);
     if (payload.ok() && mime::ViewCacheRecord(*payload).ok()) return std::string(bytes);
   }
-  SATRAP_ASSIGN_OR_RETURN(std::string message, ReadAllAt(dir_fd, MessageFileName(r.uid)));
+  SATRAP_ASSIGN_OR_RETURN(std::string message, ReadFileAt(dir_fd, MessageFileName(r.uid)));
   return EncodeCacheRecord(r.uid, mime::EncodeCacheRecord(mime::AnalyzeMessage(message)));
 }
 
 }  // namespace
 
 Status CompactCache(int dir_fd, std::vector<IndexRecord>* records, mode_t mode) {
-  SATRAP_ASSIGN_OR_RETURN(std::string cache, ReadAllAt(dir_fd, kCacheFileName));
+  SATRAP_ASSIGN_OR_RETURN(std::string cache, ReadFileAt(dir_fd, kCacheFileName));
   uint64_t live = 0;
   for (const IndexRecord& r : *records) live += r.cache_length;
   if (live * 2 > cache.size()) return Status::Ok();  // not worth a rewrite yet

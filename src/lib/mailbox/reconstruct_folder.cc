@@ -60,17 +60,6 @@ Result<FolderListing> ListFolder(int dir_fd) {
   return listing;
 }
 
-Result<std::string> ReadWholeAt(int dir_fd, const std::string& name) {
-  int fd = ::openat(dir_fd, name.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return Status::FromErrno("open " + name, errno);
-  UniqueFd file(fd);
-  struct stat st;
-  if (::fstat(fd, &st) < 0) return Status::FromErrno("fstat " + name, errno);
-  std::string data(static_cast<size_t>(st.st_size), '\0');
-  SATRAP_RETURN_IF_ERROR(PreadExact(fd, data.data(), data.size(), 0));
-  return data;
-}
-
 // The old cyrus.index, read as far as it can be trusted.
 struct OldIndex {
   std::optional<IndexHeader> header;
@@ -142,7 +131,7 @@ std::optional<std::string> OldPayload(std::string_view cache, const IndexRecord&
 // Checks a surviving record against its file; re-derives what disagrees.
 Status CheckLiveRecord(int dir_fd, std::string_view cache, IndexRecord* r, Plan* plan,
                        std::vector<std::string>* problems) {
-  SATRAP_ASSIGN_OR_RETURN(std::string data, ReadWholeAt(dir_fd, MessageFileName(r->uid)));
+  SATRAP_ASSIGN_OR_RETURN(std::string data, ReadFileAt(dir_fd, MessageFileName(r->uid)));
   std::optional<std::string> payload = OldPayload(cache, *r);
   if (data.size() != r->size || Sha1(data) != r->guid) {
     problems->push_back(StringPrintf("uid %u: message file differs from its record: re-derived",
@@ -165,7 +154,7 @@ Status CheckLiveRecord(int dir_fd, std::string_view cache, IndexRecord* r, Plan*
 
 // A message file nobody indexed: a new record.
 Status AddFileRecord(int dir_fd, uint32_t uid, int64_t mtime, Plan* plan) {
-  SATRAP_ASSIGN_OR_RETURN(std::string data, ReadWholeAt(dir_fd, MessageFileName(uid)));
+  SATRAP_ASSIGN_OR_RETURN(std::string data, ReadFileAt(dir_fd, MessageFileName(uid)));
   mime::MessageInfo info = mime::AnalyzeMessage(data);
   IndexRecord r;
   r.uid = uid;
@@ -348,7 +337,7 @@ Result<Plan> Examine(Store& store, const MailboxEntry& entry, int dir_fd, IndexF
     return Plan();
   }
   SATRAP_ASSIGN_OR_RETURN(FolderListing listing, ListFolder(dir_fd));
-  Result<std::string> cache = ReadWholeAt(dir_fd, kCacheFileName);
+  Result<std::string> cache = ReadFileAt(dir_fd, kCacheFileName);
   Plan plan;
   if (!cache.ok()) {
     problems->push_back("cyrus.cache unreadable (" + cache.status().message() + ")");

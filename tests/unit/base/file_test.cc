@@ -47,6 +47,16 @@ TEST_F(FileTest, PreadPastEndIsCorrupt) {
   EXPECT_EQ(std::string(buf, 2), "bc");
 }
 
+TEST_F(FileTest, ReadFileAtReadsRelativeToADirectory) {
+  ASSERT_TRUE(WriteFileAtomic(JoinPath(dir_, "m"), std::string("a\0b", 3)).ok());
+  Result<UniqueFd> dir = OpenFile(dir_, O_RDONLY | O_DIRECTORY);
+  ASSERT_TRUE(dir.ok());
+  Result<std::string> data = ReadFileAt(dir->get(), "m");
+  ASSERT_TRUE(data.ok());
+  EXPECT_EQ(*data, std::string("a\0b", 3));
+  EXPECT_EQ(ReadFileAt(dir->get(), "missing").code(), Code::kNotFound);
+}
+
 TEST(Paths, DirNameAndJoin) {
   EXPECT_EQ(DirName("/var/lib/cyrus/db"), "/var/lib/cyrus");
   EXPECT_EQ(DirName("/x"), "/");
