@@ -378,16 +378,21 @@ class Instance:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
+def connect(address, timeout=10):
+    """A stream socket to a unix socket path (str) or a (host, port) pair."""
+    if isinstance(address, str):
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock.settimeout(timeout)
+        sock.connect(address)
+        return sock
+    return socket.create_connection(address, timeout=timeout)
+
+
 class LineClient:
     """A CRLF line client over TCP or a unix socket."""
 
     def __init__(self, address, timeout=10):
-        if isinstance(address, str):
-            self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            self.sock.settimeout(timeout)
-            self.sock.connect(address)
-        else:
-            self.sock = socket.create_connection(address, timeout=timeout)
+        self.sock = connect(address, timeout)
         self.file = self.sock.makefile("rb")
 
     def readline(self):

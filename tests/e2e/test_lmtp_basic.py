@@ -9,12 +9,11 @@ makes users, mailboxes, ACLs and quotas, and reads mailboxes back.
 import os
 import pwd
 import smtplib
-import socket
 import subprocess
 import threading
 import unittest
 
-from satrap_instance import SatrapTestCase, Service, bin_dir
+from satrap_instance import SatrapTestCase, Service, bin_dir, connect
 
 
 def message(subject, body="hello", message_id=None, extra=""):
@@ -28,12 +27,7 @@ class LmtpClient:
     one per recipient)."""
 
     def __init__(self, address, timeout=20):
-        if isinstance(address, str):
-            self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            self.sock.settimeout(timeout)
-            self.sock.connect(address)
-        else:
-            self.sock = socket.create_connection(address, timeout=timeout)
+        self.sock = connect(address, timeout)
         self.file = self.sock.makefile("rb")
         self.greeting = self.reply()
 
