@@ -1,5 +1,6 @@
 #include "mailbox/cache_file.h"
 
+#include "base/crc32.h"
 #include "mailbox/index_format.h"
 
 namespace satrap::mailbox {

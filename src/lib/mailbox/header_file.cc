@@ -4,6 +4,7 @@
 #include <sys/random.h>
 #include <unistd.h>
 
+#include "base/crc32.h"
 #include "base/file.h"
 #include "base/strings.h"
 #include "mailbox/index_format.h"

@@ -1,8 +1,8 @@
 #include "mailbox/index_format.h"
 
-#include <zlib.h>
-
 #include <cstring>
+
+#include "base/crc32.h"
 
 namespace satrap::mailbox {
 
@@ -27,11 +27,6 @@ uint64_t GetU64(const char* at) {
   uint64_t v = 0;
   for (int i = 7; i >= 0; --i) v = (v << 8) | static_cast<uint8_t>(at[i]);
   return v;
-}
-
-uint32_t Crc32(std::string_view bytes, uint32_t previous) {
-  return static_cast<uint32_t>(crc32(previous, reinterpret_cast<const Bytef*>(bytes.data()),
-                                     static_cast<uInt>(bytes.size())));
 }
 
 void IndexRecord::SetKeyword(int n, bool on) {

@@ -119,10 +119,6 @@ std::string EncodeIndexRecord(const IndexRecord& record);
 Result<IndexHeader> DecodeIndexHeader(std::string_view bytes);
 Result<IndexRecord> DecodeIndexRecord(std::string_view bytes);
 
-// CRC-32 (zlib polynomial), shared by the index, cache and header formats.
-// `previous` continues an earlier CRC over bytes that preceded these.
-uint32_t Crc32(std::string_view bytes, uint32_t previous = 0);
-
 // Little-endian helpers for the fixed layouts.
 void PutU16(char* at, uint16_t v);
 void PutU32(char* at, uint32_t v);

@@ -1,5 +1,6 @@
 #include "mime/cache_record.h"
 
+#include "base/crc32.h"
 #include "mime/wire.h"
 
 namespace satrap::mime {
@@ -156,8 +157,7 @@ std::string EncodeCacheRecord(const MessageInfo& info) {
     wire::PutFixed32(static_cast<uint32_t>(s->size()), &out);
     out.append(*s);
   }
-  uint32_t crc = wire::Crc32(wire::Crc32(0, std::string_view(out).substr(0, 2)),
-                             std::string_view(out).substr(kPrefixSize));
+  uint32_t crc = Crc32(std::string_view(out).substr(kPrefixSize), Crc32(std::string_view(out).substr(0, 2)));
   std::string crc_bytes;
   wire::PutFixed32(crc, &crc_bytes);
   out.replace(2, 4, crc_bytes);
@@ -175,7 +175,7 @@ Result<CacheRecordView> ViewCacheRecord(std::string_view record) {
   wire::Reader reader(record.substr(2));
   uint32_t stored_crc = 0;
   if (!reader.GetFixed32(&stored_crc)) return Corrupt("too short");
-  uint32_t crc = wire::Crc32(wire::Crc32(0, record.substr(0, 2)), record.substr(kPrefixSize));
+  uint32_t crc = Crc32(record.substr(kPrefixSize), Crc32(record.substr(0, 2)));
   if (crc != stored_crc) return Corrupt("checksum mismatch");
   for (std::string_view* field : {&view.envelope, &view.body, &view.bodystructure,
                                   &view.cached_headers, &view.part_tree}) {

@@ -5,6 +5,7 @@
 #include <unicode/ustring.h>
 #include <unicode/utypes.h>
 
+#include <algorithm>
 #include <memory>
 #include <vector>
 
@@ -38,7 +39,9 @@ std::string Utf16ToUtf8(const std::vector<UChar>& text, int32_t length) {
 // sequence split between slices is still read whole.
 std::string ConvertWith(UConverter* converter, std::string_view bytes) {
   std::string out;
-  std::vector<UChar> buffer(kSlice + 16);
+  // A byte gives at most one UTF-16 unit in the usual charsets; when one
+  // gives more, the loop below simply goes round again.
+  std::vector<UChar> buffer(std::min(kSlice, bytes.size()) + 16);
   const char* source = bytes.data();
   const char* source_end = bytes.data() + bytes.size();
   bool done = false;
@@ -72,6 +75,35 @@ bool IsAscii(std::string_view bytes) {
 std::string Guess(std::string_view bytes) {
   if (IsValidUtf8(bytes)) return std::string(bytes);
   return ConvertNamed(bytes, "windows-1252");
+}
+
+// ICU's default case folding of a run of non-ASCII UTF-8 (invalid sequences
+// become U+FFFD), appended to `out`.
+void FoldNonAscii(std::string_view utf8, std::string* out) {
+  for (size_t start = 0; start < utf8.size();) {
+    // Cut at a character boundary so no sequence is split between slices.
+    size_t end = std::min(utf8.size(), start + kSlice);
+    while (end < utf8.size() && end > start &&
+           (static_cast<unsigned char>(utf8[end]) & 0xC0) == 0x80) {
+      --end;
+    }
+    if (end == start) end = std::min(utf8.size(), start + kSlice);
+    std::string_view slice = utf8.substr(start, end - start);
+    std::vector<UChar> wide(slice.size() + 1);
+    int32_t wide_len = 0;
+    UErrorCode status = U_ZERO_ERROR;
+    u_strFromUTF8WithSub(wide.data(), static_cast<int32_t>(wide.size()), &wide_len, slice.data(),
+                         static_cast<int32_t>(slice.size()), 0xFFFD, nullptr, &status);
+    if (U_FAILURE(status)) return;
+    // Folding can lengthen text (ß → ss); three times is ICU's documented bound.
+    std::vector<UChar> folded(static_cast<size_t>(wide_len) * 3 + 1);
+    status = U_ZERO_ERROR;
+    int32_t folded_len = u_strFoldCase(folded.data(), static_cast<int32_t>(folded.size()),
+                                       wide.data(), wide_len, U_FOLD_CASE_DEFAULT, &status);
+    if (U_FAILURE(status)) return;
+    *out += Utf16ToUtf8(folded, folded_len);
+    start = end;
+  }
 }
 
 }  // namespace
@@ -135,30 +167,22 @@ std::string ConvertToUtf8(std::string_view bytes, std::string_view charset) {
 }
 
 std::string FoldForSearch(std::string_view utf8) {
+  // Case folding maps each code point on its own, and an ASCII byte is never
+  // part of a multi-byte sequence: ASCII runs fold to lower case here, and
+  // only the runs between them go through ICU. Mail text is mostly ASCII.
   std::string out;
-  for (size_t start = 0; start < utf8.size();) {
-    // Cut at a character boundary so no sequence is split between slices.
-    size_t end = std::min(utf8.size(), start + kSlice);
-    while (end < utf8.size() && end > start &&
-           (static_cast<unsigned char>(utf8[end]) & 0xC0) == 0x80) {
-      --end;
+  out.reserve(utf8.size());
+  for (size_t i = 0; i < utf8.size();) {
+    unsigned char c = static_cast<unsigned char>(utf8[i]);
+    if (c < 0x80) {
+      out.push_back(static_cast<char>(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c));
+      ++i;
+      continue;
     }
-    if (end == start) end = std::min(utf8.size(), start + kSlice);
-    std::string_view slice = utf8.substr(start, end - start);
-    std::vector<UChar> wide(slice.size() + 1);
-    int32_t wide_len = 0;
-    UErrorCode status = U_ZERO_ERROR;
-    u_strFromUTF8WithSub(wide.data(), static_cast<int32_t>(wide.size()), &wide_len, slice.data(),
-                         static_cast<int32_t>(slice.size()), 0xFFFD, nullptr, &status);
-    if (U_FAILURE(status)) return out;
-    // Folding can lengthen text (ß → ss); three times is ICU's documented bound.
-    std::vector<UChar> folded(static_cast<size_t>(wide_len) * 3 + 1);
-    status = U_ZERO_ERROR;
-    int32_t folded_len = u_strFoldCase(folded.data(), static_cast<int32_t>(folded.size()),
-                                       wide.data(), wide_len, U_FOLD_CASE_DEFAULT, &status);
-    if (U_FAILURE(status)) return out;
-    out += Utf16ToUtf8(folded, folded_len);
-    start = end;
+    size_t end = i;
+    while (end < utf8.size() && static_cast<unsigned char>(utf8[end]) >= 0x80) ++end;
+    FoldNonAscii(utf8.substr(i, end - i), &out);
+    i = end;
   }
   return out;
 }

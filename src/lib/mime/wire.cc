@@ -1,23 +1,6 @@
 #include "mime/wire.h"
 
-#include <array>
-
 namespace satrap::mime::wire {
-namespace {
-
-constexpr std::array<uint32_t, 256> MakeCrcTable() {
-  std::array<uint32_t, 256> table{};
-  for (uint32_t i = 0; i < 256; ++i) {
-    uint32_t c = i;
-    for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-    table[i] = c;
-  }
-  return table;
-}
-
-constexpr std::array<uint32_t, 256> kCrcTable = MakeCrcTable();
-
-}  // namespace
 
 void PutFixed32(uint32_t v, std::string* out) {
   for (int i = 0; i < 4; ++i) out->push_back(static_cast<char>((v >> (8 * i)) & 0xff));
@@ -86,10 +69,5 @@ bool Reader::GetString(std::string* s) {
   return true;
 }
 
-uint32_t Crc32(uint32_t crc, std::string_view data) {
-  crc = ~crc;
-  for (unsigned char c : data) crc = kCrcTable[(crc ^ c) & 0xff] ^ (crc >> 8);
-  return ~crc;
-}
 
 }  // namespace satrap::mime::wire

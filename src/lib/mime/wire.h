@@ -1,6 +1,5 @@
 // Byte-level helpers for the cache record encoding (cache_record.h):
-// little-endian fixed integers, LEB128 varints, length-prefixed strings and
-// CRC-32. Internal to the mime module. Readers never read past their input
+// little-endian fixed integers, LEB128 varints and length-prefixed strings. Internal to the mime module. Readers never read past their input
 // and report failure instead.
 #pragma once
 
@@ -31,8 +30,5 @@ class Reader {
   std::string_view in_;
   size_t pos_ = 0;
 };
-
-// CRC-32 (IEEE 802.3 polynomial), continuing from `crc` (0 to start).
-uint32_t Crc32(uint32_t crc, std::string_view data);
 
 }  // namespace satrap::mime::wire

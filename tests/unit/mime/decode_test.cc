@@ -1,6 +1,10 @@
 #include "mime/decode.h"
 
 #include <gtest/gtest.h>
+#include <unicode/uchar.h>
+#include <unicode/ustring.h>
+
+#include <vector>
 
 #include "mime/charset.h"
 #include "mime/parser.h"
@@ -119,6 +123,52 @@ TEST(Charset, FoldForSearch) {
   EXPECT_EQ(FoldForSearch("a\xff"), "a\xef\xbf\xbd");
   std::string big(3 << 20, 'A');
   EXPECT_EQ(FoldForSearch(big), std::string(3 << 20, 'a'));
+}
+
+// Characters outside ASCII that fold into ASCII, next to ASCII text: the
+// ASCII runs take a shortcut, these must still go through Unicode folding.
+TEST(Charset, FoldForSearchNonAsciiThatFoldsToAscii) {
+  EXPECT_EQ(FoldForSearch("K\xe2\x84\xaaK"), "kkk");            // KELVIN SIGN → k
+  EXPECT_EQ(FoldForSearch("Me\xc5\xbfs"), "mess");              // LONG S → s
+  EXPECT_EQ(FoldForSearch("\xef\xac\x80ORT"), "ffort");         // LIGATURE FF → ff
+  EXPECT_EQ(FoldForSearch("\xc3" "A\xc3\x84"), "\xef\xbf\xbd" "a\xc3\xa4");  // cut sequence, Ä
+}
+
+// The whole text folded by ICU in one piece is the reference.
+std::string ReferenceFold(std::string_view utf8) {
+  std::vector<UChar> wide(utf8.size() + 1);
+  int32_t wide_len = 0;
+  UErrorCode status = U_ZERO_ERROR;
+  u_strFromUTF8WithSub(wide.data(), static_cast<int32_t>(wide.size()), &wide_len, utf8.data(),
+                       static_cast<int32_t>(utf8.size()), 0xFFFD, nullptr, &status);
+  std::vector<UChar> folded(wide.size() * 3 + 1);
+  status = U_ZERO_ERROR;
+  int32_t n = u_strFoldCase(folded.data(), static_cast<int32_t>(folded.size()), wide.data(),
+                            wide_len, U_FOLD_CASE_DEFAULT, &status);
+  std::string out(static_cast<size_t>(n) * 3 + 1, '\0');
+  int32_t out_len = 0;
+  status = U_ZERO_ERROR;
+  u_strToUTF8WithSub(out.data(), static_cast<int32_t>(out.size()), &out_len, folded.data(), n,
+                     0xFFFD, nullptr, &status);
+  out.resize(static_cast<size_t>(out_len));
+  return out;
+}
+
+TEST(Charset, FoldForSearchEqualsFoldingTheWholeTextAtOnce) {
+  const std::string pieces[] = {"A", "z", " ", "\r\n", "\xc3\x84", "\xe2\x84\xaa", "\xc5\xbf",
+                                "\xce\xa3", "\xf0\x9f\x98\x80", "\xff", "\xc3", "\xe2\x84",
+                                "\xcf\x82", "\xc4\xb0", "I"};
+  uint32_t seed = 12345;
+  for (int round = 0; round < 2000; ++round) {
+    std::string text;
+    int n = static_cast<int>(seed % 12);
+    for (int i = 0; i < n; ++i) {
+      seed = seed * 1103515245 + 12345;
+      text += pieces[(seed >> 16) % std::size(pieces)];
+    }
+    seed = seed * 1103515245 + 12345;
+    ASSERT_EQ(FoldForSearch(text), ReferenceFold(text)) << ::testing::PrintToString(text);
+  }
 }
 
 TEST(SearchText, DecodedBodiesAndNestedMessages) {
