@@ -18,7 +18,9 @@ Result<std::string> RecordFor(int dir_fd, std::string_view cache, const IndexRec
   if (r.cache_offset + r.cache_length <= cache.size()) {
     std::string_view bytes = cache.substr(r.cache_offset, r.cache_length);
     Result<std::string_view> payload = DecodeCacheRecord(bytes, r.uid);
-    if (payload.ok() && mime::ViewCacheRecord(*payload).ok()) return std::string(bytes);
+    if (payload.ok() && mime::ViewCacheRecord(*payload, mime::CacheCheck::kStructure).ok()) {
+      return std::string(bytes);
+    }
   }
   SATRAP_ASSIGN_OR_RETURN(std::string message, ReadFileAt(dir_fd, MessageFileName(r.uid)));
   return EncodeCacheRecord(r.uid, mime::EncodeCacheRecord(mime::AnalyzeMessage(message)));

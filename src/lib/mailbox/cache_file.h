@@ -7,7 +7,7 @@
 // one contiguous span (ReadCacheSpan). A record:
 //    0  length of the whole record   u32
 //    4  uid                          u32
-//    8  crc32 of bytes 4.. end       u32
+//    8  crc32c of bytes 4.. end      u32
 //   12  payload                      the MIME module's serialised cache entry
 //
 // Durability: the cache is derived data. Append writes it before the index

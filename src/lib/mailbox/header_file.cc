@@ -4,7 +4,7 @@
 #include <sys/random.h>
 #include <unistd.h>
 
-#include "base/crc32.h"
+#include "base/crc32c.h"
 #include "base/file.h"
 #include "base/strings.h"
 #include "mailbox/index_format.h"
@@ -13,7 +13,7 @@ namespace satrap::mailbox {
 
 namespace {
 
-constexpr std::string_view kFirstLine = "Satrap mailbox header 1\n";
+constexpr std::string_view kFirstLine = "Satrap mailbox header 2\n";  // 2: CRC-32C
 
 std::string Body(const MailboxHeader& h) {
   std::string keywords;
@@ -50,7 +50,7 @@ bool IsValidKeyword(std::string_view keyword) {
 
 std::string EncodeMailboxHeader(const MailboxHeader& header) {
   std::string body = Body(header);
-  return body + StringPrintf("crc\t%08x\n", Crc32(body));
+  return body + StringPrintf("crc\t%08x\n", Crc32c(body));
 }
 
 Result<MailboxHeader> DecodeMailboxHeader(std::string_view text) {
@@ -68,7 +68,7 @@ Result<MailboxHeader> DecodeMailboxHeader(std::string_view text) {
     return Status::Corrupt("cyrus.header: missing field");
   }
   size_t body_size = static_cast<size_t>(lines[4].data() - text.data());
-  if (StringPrintf("%08x", Crc32(text.substr(0, body_size))) != crc) {
+  if (StringPrintf("%08x", Crc32c(text.substr(0, body_size))) != crc) {
     return Status::Corrupt("cyrus.header: checksum mismatch");
   }
   h.name = std::string(name);

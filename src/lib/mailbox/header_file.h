@@ -3,11 +3,11 @@
 // A small text file, replaced atomically (write a temp file in the folder,
 // fsync, rename, fsync the folder) so a crash leaves the old or the new
 // version:
-//   Satrap mailbox header 1
+//   Satrap mailbox header 2
 //   name<TAB>user.alice.Sent
 //   uniqueid<TAB>5f0c...        (32 hex digits, also in mailboxes.db)
 //   keywords<TAB>$Forwarded Junk  (space-separated; position n = keyword bit n)
-//   crc<TAB>1a2b3c4d            (CRC-32 of the lines above, hex)
+//   crc<TAB>1a2b3c4d            (CRC-32C of the lines above, hex)
 // The unique id survives renames; reconstruct uses name and unique id to put
 // a folder missing from mailboxes.db back. Writers hold the index lock
 // (index_file.h) while they rewrite it.

@@ -2,7 +2,7 @@
 
 #include <cstring>
 
-#include "base/crc32.h"
+#include "base/crc32c.h"
 
 namespace satrap::mailbox {
 
@@ -59,7 +59,7 @@ std::string EncodeIndexHeader(const IndexHeader& h) {
   PutU32(p + 80, h.deleted);
   PutU32(p + 84, h.expunged);
   PutU64(p + 88, static_cast<uint64_t>(h.pop3_last_login));
-  PutU32(p + 124, Crc32(std::string_view(out).substr(0, 124)));
+  PutU32(p + 124, Crc32c(std::string_view(out).substr(0, 124)));
   return out;
 }
 
@@ -69,7 +69,7 @@ Result<IndexHeader> DecodeIndexHeader(std::string_view bytes) {
   if (bytes.substr(0, kIndexMagic.size()) != kIndexMagic) {
     return Status::Corrupt("cyrus.index: bad magic");
   }
-  if (GetU32(p + 124) != Crc32(bytes.substr(0, 124))) {
+  if (GetU32(p + 124) != Crc32c(bytes.substr(0, 124))) {
     return Status::Corrupt("cyrus.index: header checksum mismatch");
   }
   if (GetU32(p + 8) != kIndexVersion) return Status::Corrupt("cyrus.index: unknown version");
@@ -111,14 +111,16 @@ std::string EncodeIndexRecord(const IndexRecord& r) {
   for (int i = 0; i < 4; ++i) PutU32(p + 48 + 4 * i, r.keywords[i]);
   std::memcpy(p + 64, r.guid.data(), r.guid.size());
   PutU16(p + 84, static_cast<uint16_t>(r.date_zone_minutes));
-  PutU32(p + 92, Crc32(std::string_view(out).substr(0, 92)));
+  PutU32(p + 92, Crc32c(std::string_view(out).substr(0, 92)));
   return out;
 }
+
+uint64_t RecordModseq(std::string_view bytes) { return GetU64(bytes.data() + 24); }
 
 Result<IndexRecord> DecodeIndexRecord(std::string_view bytes) {
   if (bytes.size() < kIndexRecordSize) return Status::Corrupt("cyrus.index: short record");
   const char* p = bytes.data();
-  if (GetU32(p + 92) != Crc32(bytes.substr(0, 92))) {
+  if (GetU32(p + 92) != Crc32c(bytes.substr(0, 92))) {
     return Status::Corrupt("cyrus.index: record checksum mismatch");
   }
   IndexRecord r;

@@ -1,5 +1,5 @@
 // The cyrus.index file format: a fixed header and fixed-size records, each
-// protected by a CRC-32, all integers little-endian. Pure encode/decode; the
+// protected by a CRC-32C, all integers little-endian. Pure encode/decode; the
 // file handling (locks, syncs) is in index_file.h.
 //
 // Header, kIndexHeaderSize = 128 bytes:
@@ -22,7 +22,7 @@
 //   84  expunged                    u32  expunged records still in the file
 //   88  pop3_last_login             i64  unix secs of the last POP3 login (popminpoll)
 //   96  reserved (zero)             28
-//  124  crc32 of bytes 0..123       u32
+//  124  crc32c of bytes 0..123      u32
 //
 // Record, kIndexRecordSize = 96 bytes, one per message, in uid order:
 //    0  uid                         u32
@@ -37,7 +37,7 @@
 //   64  GUID (SHA-1 of the file)    20
 //   84  internal date zone (min)    i16
 //   86  reserved (zero)             6
-//   92  crc32 of bytes 0..91        u32
+//   92  crc32c of bytes 0..91       u32
 //
 // A record or header whose CRC or constant fields do not check out decodes to
 // kCorrupt: it is never served as if valid.
@@ -52,7 +52,7 @@
 
 namespace satrap::mailbox {
 
-inline constexpr uint32_t kIndexVersion = 1;
+inline constexpr uint32_t kIndexVersion = 2;  // 2: CRC-32C
 inline constexpr size_t kIndexHeaderSize = 128;
 inline constexpr size_t kIndexRecordSize = 96;
 inline constexpr std::string_view kIndexMagic = "SATRAPIX";
@@ -118,6 +118,9 @@ std::string EncodeIndexRecord(const IndexRecord& record);
 // kCorrupt on a short input, bad magic, unknown version, wrong sizes or CRC.
 Result<IndexHeader> DecodeIndexHeader(std::string_view bytes);
 Result<IndexRecord> DecodeIndexRecord(std::string_view bytes);
+// The modseq field of an encoded record (kIndexRecordSize bytes), unchecked:
+// enough to tell whether a record was rewritten since a snapshot.
+uint64_t RecordModseq(std::string_view bytes);
 
 // Little-endian helpers for the fixed layouts.
 void PutU16(char* at, uint16_t v);

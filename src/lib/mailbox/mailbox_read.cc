@@ -48,10 +48,13 @@ Result<std::string> ReadSpan(int dir_fd, uint64_t offset, uint64_t length) {
   return bytes;
 }
 
-// The checked payload inside `record_bytes`, or nullopt when damaged.
+// The checked payload inside `record_bytes`, or nullopt when damaged. The
+// record's CRC covers the payload, so the payload's own is not computed again.
 std::optional<std::string> CheckedPayload(std::string_view record_bytes, uint32_t uid) {
   Result<std::string_view> payload = DecodeCacheRecord(record_bytes, uid);
-  if (!payload.ok() || !mime::ViewCacheRecord(*payload).ok()) return std::nullopt;
+  if (!payload.ok() || !mime::ViewCacheRecord(*payload, mime::CacheCheck::kStructure).ok()) {
+    return std::nullopt;
+  }
   return std::string(*payload);
 }
 

@@ -124,7 +124,9 @@ std::optional<std::string> OldPayload(std::string_view cache, const IndexRecord&
   if (r.cache_offset + r.cache_length > cache.size()) return std::nullopt;
   Result<std::string_view> payload =
       DecodeCacheRecord(cache.substr(r.cache_offset, r.cache_length), r.uid);
-  if (!payload.ok() || !mime::ViewCacheRecord(*payload).ok()) return std::nullopt;
+  if (!payload.ok() || !mime::ViewCacheRecord(*payload, mime::CacheCheck::kStructure).ok()) {
+    return std::nullopt;
+  }
   return std::string(*payload);
 }
 

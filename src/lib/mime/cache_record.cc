@@ -1,6 +1,6 @@
 #include "mime/cache_record.h"
 
-#include "base/crc32.h"
+#include "base/crc32c.h"
 #include "mime/wire.h"
 
 namespace satrap::mime {
@@ -157,14 +157,14 @@ std::string EncodeCacheRecord(const MessageInfo& info) {
     wire::PutFixed32(static_cast<uint32_t>(s->size()), &out);
     out.append(*s);
   }
-  uint32_t crc = Crc32(std::string_view(out).substr(kPrefixSize), Crc32(std::string_view(out).substr(0, 2)));
+  uint32_t crc = Crc32c(std::string_view(out).substr(kPrefixSize), Crc32c(std::string_view(out).substr(0, 2)));
   std::string crc_bytes;
   wire::PutFixed32(crc, &crc_bytes);
   out.replace(2, 4, crc_bytes);
   return out;
 }
 
-Result<CacheRecordView> ViewCacheRecord(std::string_view record) {
+Result<CacheRecordView> ViewCacheRecord(std::string_view record, CacheCheck check) {
   if (record.size() < kPrefixSize) return Corrupt("too short");
   CacheRecordView view;
   view.version = static_cast<uint8_t>(record[0]);
@@ -175,8 +175,10 @@ Result<CacheRecordView> ViewCacheRecord(std::string_view record) {
   wire::Reader reader(record.substr(2));
   uint32_t stored_crc = 0;
   if (!reader.GetFixed32(&stored_crc)) return Corrupt("too short");
-  uint32_t crc = Crc32(record.substr(kPrefixSize), Crc32(record.substr(0, 2)));
-  if (crc != stored_crc) return Corrupt("checksum mismatch");
+  if (check == CacheCheck::kFull &&
+      Crc32c(record.substr(kPrefixSize), Crc32c(record.substr(0, 2))) != stored_crc) {
+    return Corrupt("checksum mismatch");
+  }
   for (std::string_view* field : {&view.envelope, &view.body, &view.bodystructure,
                                   &view.cached_headers, &view.part_tree}) {
     uint32_t length = 0;
@@ -191,8 +193,8 @@ Result<CacheRecordView> ViewCacheRecord(std::string_view record) {
   return view;
 }
 
-Result<MessageInfo> DecodeCacheRecord(std::string_view record) {
-  SATRAP_ASSIGN_OR_RETURN(CacheRecordView view, ViewCacheRecord(record));
+Result<MessageInfo> DecodeCacheRecord(std::string_view record, CacheCheck check) {
+  SATRAP_ASSIGN_OR_RETURN(CacheRecordView view, ViewCacheRecord(record, check));
   MessageInfo info;
   info.envelope.assign(view.envelope);
   info.body.assign(view.body);

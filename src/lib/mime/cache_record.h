@@ -8,7 +8,7 @@
 // Layout (all integers little-endian):
 //   u8  version (kCacheRecordVersion)
 //   u8  flags   (bit 0: the header block was too big to cache)
-//   u32 CRC-32 of every other byte of the record
+//   u32 CRC-32C of every other byte of the record
 //   5 x (u32 length, bytes): envelope, body, bodystructure, cached headers,
 //                            part tree (LEB128 varints, pre-order)
 // The fixed-length prefix lets ViewCacheRecord() hand out ENVELOPE as a
@@ -29,7 +29,7 @@
 
 namespace satrap::mime {
 
-inline constexpr uint8_t kCacheRecordVersion = 1;
+inline constexpr uint8_t kCacheRecordVersion = 2;  // 2: CRC-32C
 
 // Borrowed views into a record; valid while the record's bytes are.
 struct CacheRecordView {
@@ -44,12 +44,21 @@ struct CacheRecordView {
 
 std::string EncodeCacheRecord(const MessageInfo& info);
 
-// Checks version, flags, checksum and lengths; O(record size), no allocation.
-// Returns kCorrupt on any inconsistency.
-Result<CacheRecordView> ViewCacheRecord(std::string_view record);
+// What reading a record checks. kStructure leaves out the CRC, for bytes
+// whose integrity the caller has already established: the mailbox store
+// checks the CRC of each cyrus.cache record, which covers the whole payload,
+// and a second pass over every record would cost FETCH 1:* and SEARCH as much
+// as the rest of their work.
+enum class CacheCheck { kFull, kStructure };
+
+// Checks version, flags, lengths and (kFull) the checksum; O(record size),
+// no allocation. Returns kCorrupt on any inconsistency.
+Result<CacheRecordView> ViewCacheRecord(std::string_view record,
+                                        CacheCheck check = CacheCheck::kFull);
 
 // The whole MessageInfo back. DecodeCacheRecord(EncodeCacheRecord(x)) == x.
 // Returns kCorrupt on any inconsistency.
-Result<MessageInfo> DecodeCacheRecord(std::string_view record);
+Result<MessageInfo> DecodeCacheRecord(std::string_view record,
+                                      CacheCheck check = CacheCheck::kFull);
 
 }  // namespace satrap::mime

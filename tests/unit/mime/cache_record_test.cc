@@ -93,6 +93,27 @@ TEST(CacheRecord, CorruptionIsDetected) {
   EXPECT_EQ(DecodeCacheRecord(record + "x").code(), Code::kCorrupt);
 }
 
+// kStructure trusts the checksum to the caller (the store's own record CRC)
+// but still refuses what cannot be read safely.
+TEST(CacheRecord, StructureCheckSkipsOnlyTheChecksum) {
+  std::string record = EncodeCacheRecord(AnalyzeMessage(SampleMessage()));
+  std::string flipped = record;
+  flipped.back() = static_cast<char>(flipped.back() ^ 0x01);  // inside the part tree's last varint
+  EXPECT_EQ(ViewCacheRecord(flipped).code(), Code::kCorrupt);
+  ASSERT_TRUE(ViewCacheRecord(flipped, CacheCheck::kStructure).ok());
+  for (size_t n = 0; n < record.size(); ++n) {
+    SCOPED_TRACE(n);
+    EXPECT_EQ(ViewCacheRecord(record.substr(0, n), CacheCheck::kStructure).code(), Code::kCorrupt);
+  }
+  EXPECT_EQ(ViewCacheRecord(record + "x", CacheCheck::kStructure).code(), Code::kCorrupt);
+  std::string bad_version = record;
+  bad_version[0] = 99;
+  EXPECT_EQ(ViewCacheRecord(bad_version, CacheCheck::kStructure).code(), Code::kCorrupt);
+  Result<MessageInfo> info = DecodeCacheRecord(record, CacheCheck::kStructure);
+  ASSERT_TRUE(info.ok());
+  EXPECT_EQ(EncodeCacheRecord(*info), record);
+}
+
 // With a valid checksum, the tree decoder must still refuse inconsistent
 // trees (a buggy writer, or a forged record).
 TEST(CacheRecord, InconsistentTreeIsCorrupt) {
