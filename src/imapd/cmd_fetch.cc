@@ -3,7 +3,7 @@
 // only other body sections open the message file. A non-PEEK body fetch
 // sets \Seen first, and the response then carries FLAGS. Over runs of
 // consecutive messages the cache records are read in batches, one
-// sequential read of cyrus.cache each (CacheBatches).
+// sequential read of cyrus.cache each (mailbox::CacheBatches).
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -12,6 +12,7 @@
 #include "base/strings.h"
 #include "commands.h"
 #include "flag_list.h"
+#include "mailbox/cache_batches.h"
 #include "mailbox/index_format.h"
 #include "message_set.h"
 #include "mime/cache_record.h"
@@ -25,10 +26,6 @@ namespace {
 
 // Whole messages go out in pieces of this size (StreamWholeMessage).
 constexpr size_t kStreamChunk = 256 * 1024;
-// A cache batch: at most this many messages and this many bytes of
-// cyrus.cache, so a FETCH 1:* of a huge mailbox stays in bounded memory.
-constexpr size_t kBatchMessages = 512;
-constexpr uint64_t kBatchBytes = 2 * 1024 * 1024;
 
 enum class ItemKind { kFlags, kInternalDate, kSize, kEnvelope, kBody, kBodyStructure, kUid,
                       kSection };
@@ -176,13 +173,14 @@ class MessageData {
       SATRAP_ASSIGN_OR_RETURN(std::string payload, mb_.CachePayload(msgno_));
       payload_ = std::move(payload);
     }
-    return mime::ViewCacheRecord(*payload_);
+    // The store checked the record's CRC when it read it.
+    return mime::ViewCacheRecord(*payload_, mime::CacheCheck::kStructure);
   }
   Result<const mime::Part*> Tree() {
     if (!info_) {
       SATRAP_ASSIGN_OR_RETURN(mime::CacheRecordView view, View());
       (void)view;
-      SATRAP_ASSIGN_OR_RETURN(mime::MessageInfo info, mime::DecodeCacheRecord(*payload_));
+      SATRAP_ASSIGN_OR_RETURN(mime::MessageInfo info, mime::DecodeCacheRecord(*payload_, mime::CacheCheck::kStructure));
       info_ = std::move(info);
     }
     return &info_->root;
@@ -201,50 +199,6 @@ class MessageData {
   std::optional<std::string> payload_;
   std::optional<mime::MessageInfo> info_;
   std::optional<std::string> raw_;
-};
-
-// Cache payloads for FETCH over a list of msgnos, loaded batch by batch:
-// a run of consecutive msgnos (within the kBatch* limits) is read with one
-// Mailbox::CachePayloads. Take(i) gives msgnos[i]'s payload, or nullopt
-// when MessageData should load it itself: a message alone in its run (the
-// plain per-message path), or a batch that failed as a whole (a message
-// expunged meanwhile: per-message loading reports just that one).
-class CacheBatches {
- public:
-  CacheBatches(const mailbox::Mailbox& mb, const std::vector<uint32_t>& msgnos)
-      : mb_(mb), msgnos_(msgnos) {}
-
-  std::optional<std::string> Take(size_t i) {
-    if (i < batch_begin_ || i >= batch_end_) Load(i);
-    if (i - batch_begin_ >= payloads_.size()) return std::nullopt;
-    return std::move(payloads_[i - batch_begin_]);
-  }
-
- private:
-  void Load(size_t i) {
-    payloads_.clear();
-    batch_begin_ = i;
-    batch_end_ = i + 1;
-    uint64_t low = UINT64_MAX, high = 0;
-    for (size_t j = i; j < msgnos_.size() && j - i < kBatchMessages; ++j) {
-      if (j > i && msgnos_[j] != msgnos_[j - 1] + 1) break;
-      const mailbox::IndexRecord& r = mb_.Record(msgnos_[j]);
-      low = std::min(low, r.cache_offset);
-      high = std::max(high, r.cache_offset + r.cache_length);
-      if (j > i && high - low > kBatchBytes) break;
-      batch_end_ = j + 1;
-    }
-    if (batch_end_ - batch_begin_ < 2) return;
-    Result<std::vector<std::string>> loaded =
-        mb_.CachePayloads(msgnos_[batch_begin_], msgnos_[batch_end_ - 1]);
-    if (loaded.ok()) payloads_ = std::move(*loaded);
-  }
-
-  const mailbox::Mailbox& mb_;
-  const std::vector<uint32_t>& msgnos_;
-  size_t batch_begin_ = 0;
-  size_t batch_end_ = 0;
-  std::vector<std::string> payloads_;
 };
 
 bool AllCached(const mime::SectionSpec& spec) {
@@ -382,7 +336,7 @@ void CmdFetch(Session& s, const Args& a, Responder& r) {
                           std::any_of(plan->items.begin(), plan->items.end(), [](const FetchItem& i) {
                             return i.kind == ItemKind::kSection && !IsWholeMessage(i);
                           });
-  CacheBatches batches(mb, *msgnos);
+  mailbox::CacheBatches batches(mb, *msgnos);
   bool expunged = false;
   for (size_t n = 0; n < msgnos->size(); ++n) {
     const uint32_t msgno = (*msgnos)[n];

@@ -4,7 +4,9 @@
 #include <optional>
 
 #include "base/strings.h"
+#include "mailbox/cache_batches.h"
 #include "mailbox/index_format.h"
+#include "mailbox/read_ahead.h"
 #include "mime/cache_record.h"
 #include "mime/charset.h"
 #include "mime/date.h"
@@ -196,17 +198,20 @@ Result<SearchKey> Parser::Keyword(const std::string& name, int depth) {
 // One message's data, loaded on first use.
 class Candidate {
  public:
-  Candidate(const mailbox::Mailbox& mb, uint32_t msgno) : mb_(mb), msgno_(msgno) {}
+  // `batches` holds the scan's cache records; `position` is this message's
+  // place in the scan.
+  Candidate(const mailbox::Mailbox& mb, uint32_t msgno, mailbox::CacheBatches& batches,
+            size_t position)
+      : mb_(mb), msgno_(msgno), batches_(batches), position_(position) {}
 
   // The header section to search `field` in: the cached fields when they
   // hold it, else the message's own header.
   Result<std::string_view> HeaderFor(std::string_view field) {
     if (mime::IsCachedHeaderField(field)) {
-      if (!payload_) {
-        SATRAP_ASSIGN_OR_RETURN(std::string payload, mb_.CachePayload(msgno_));
-        payload_ = std::move(payload);
-      }
-      SATRAP_ASSIGN_OR_RETURN(mime::CacheRecordView view, mime::ViewCacheRecord(*payload_));
+      SATRAP_ASSIGN_OR_RETURN(const std::string* payload, Payload());
+      // The store checked the record's CRC when it read it.
+      SATRAP_ASSIGN_OR_RETURN(mime::CacheRecordView view,
+                              mime::ViewCacheRecord(*payload, mime::CacheCheck::kStructure));
       if (view.headers_cached) return view.cached_headers;
     }
     SATRAP_ASSIGN_OR_RETURN(std::string_view raw, Raw());
@@ -219,10 +224,13 @@ class Candidate {
     }
     return std::string_view(*raw_);
   }
+  // The part tree comes from the cache record: the message is not parsed.
   Result<const std::string*> FoldedBody() {
     if (!body_) {
+      SATRAP_ASSIGN_OR_RETURN(const std::string* payload, Payload());
+      SATRAP_ASSIGN_OR_RETURN(mime::MessageInfo info,
+                              mime::DecodeCacheRecord(*payload, mime::CacheCheck::kStructure));
       SATRAP_ASSIGN_OR_RETURN(std::string_view raw, Raw());
-      mime::MessageInfo info = mime::AnalyzeMessage(raw);
       body_ = mime::FoldForSearch(mime::ExtractSearchableText(raw, info.root));
     }
     return &*body_;
@@ -236,8 +244,19 @@ class Candidate {
   }
 
  private:
+  Result<const std::string*> Payload() {
+    if (!payload_) payload_ = batches_.Take(position_);
+    if (!payload_) {
+      SATRAP_ASSIGN_OR_RETURN(std::string payload, mb_.CachePayload(msgno_));
+      payload_ = std::move(payload);
+    }
+    return &*payload_;
+  }
+
   const mailbox::Mailbox& mb_;
   uint32_t msgno_;
+  mailbox::CacheBatches& batches_;
+  size_t position_;
   std::optional<std::string> payload_;
   std::optional<std::string> raw_;
   std::optional<std::string> body_;
@@ -334,6 +353,21 @@ Result<bool> Matches(const mailbox::Mailbox& mb, uint32_t msgno, const SearchKey
   return false;
 }
 
+// Whether matching `key` may open message files (not only the index and
+// cyrus.cache).
+bool NeedsMessageFiles(const SearchKey& key) {
+  switch (key.kind) {
+    case SearchKind::kBody: case SearchKind::kText: return true;
+    case SearchKind::kHeader: return !mime::IsCachedHeaderField(key.field);
+    case SearchKind::kAnd: case SearchKind::kOr: case SearchKind::kNot:
+      for (const SearchKey& child : key.children) {
+        if (NeedsMessageFiles(child)) return true;
+      }
+      return false;
+    default: return false;
+  }
+}
+
 }  // namespace
 
 Result<SearchKey> ParseSearch(std::span<const protocol::ImapArg> args) {
@@ -342,16 +376,24 @@ Result<SearchKey> ParseSearch(std::span<const protocol::ImapArg> args) {
 }
 
 Result<std::vector<uint32_t>> RunSearch(const mailbox::Mailbox& mailbox, const SearchKey& key) {
-  std::vector<uint32_t> hits;
+  std::vector<uint32_t> candidates;
+  candidates.reserve(mailbox.exists());
   for (uint32_t msgno = 1; msgno <= mailbox.exists(); ++msgno) {
-    if (mailbox.IsExpungePending(msgno)) continue;
-    Candidate candidate(mailbox, msgno);
-    Result<bool> match = Matches(mailbox, msgno, key, candidate);
+    if (!mailbox.IsExpungePending(msgno)) candidates.push_back(msgno);
+  }
+  mailbox::CacheBatches batches(mailbox, candidates);
+  std::optional<mailbox::MessageReadAhead> read_ahead;
+  if (NeedsMessageFiles(key)) read_ahead.emplace(mailbox, candidates);
+  std::vector<uint32_t> hits;
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    if (read_ahead) read_ahead->Reached(i);
+    Candidate candidate(mailbox, candidates[i], batches, i);
+    Result<bool> match = Matches(mailbox, candidates[i], key, candidate);
     if (!match.ok()) {
       if (match.code() == Code::kNotFound) continue;
       return match.status();
     }
-    if (*match) hits.push_back(msgno);
+    if (*match) hits.push_back(candidates[i]);
   }
   return hits;
 }
