@@ -1,6 +1,7 @@
 #include "mailbox/index_file.h"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -112,17 +113,54 @@ bool IndexFile::Replaced() const {
   return mine.st_ino != path.st_ino || mine.st_dev != path.st_dev;
 }
 
+namespace {
+
+// A read-only shared mapping of the first `length` bytes of cyrus.index:
+// records are decoded straight from the page cache, without a private copy
+// of a file that holds 96 bytes per message. Index files are never
+// truncated in place (compaction and reconstruct rename a new file over),
+// and the size is checked first, so reading the mapping cannot fault.
+class IndexMapping {
+ public:
+  static Result<std::unique_ptr<IndexMapping>> Map(int fd, size_t length) {
+    struct stat st;
+    if (::fstat(fd, &st) < 0) return Status::FromErrno("fstat cyrus.index", errno);
+    if (static_cast<uint64_t>(st.st_size) < length) {
+      return Status::Corrupt("cyrus.index: shorter than its header says");
+    }
+    void* at = ::mmap(nullptr, length, PROT_READ, MAP_SHARED, fd, 0);
+    if (at == MAP_FAILED) return Status::FromErrno("mmap cyrus.index", errno);
+    return std::unique_ptr<IndexMapping>(new IndexMapping(static_cast<const char*>(at), length));
+  }
+  ~IndexMapping() { ::munmap(const_cast<char*>(data_), length_); }
+
+  std::string_view Record(uint32_t i) const {
+    return std::string_view(data_ + kIndexHeaderSize + size_t{i} * kIndexRecordSize,
+                            kIndexRecordSize);
+  }
+
+ private:
+  IndexMapping(const char* data, size_t length) : data_(data), length_(length) {}
+  const char* data_;
+  size_t length_;
+};
+
+Result<std::unique_ptr<IndexMapping>> MapRecords(int fd, uint32_t num_records) {
+  return IndexMapping::Map(fd, kIndexHeaderSize + size_t{num_records} * kIndexRecordSize);
+}
+
+}  // namespace
+
 Result<IndexSnapshot> IndexFile::ReadAll(const IndexHeader& header) {
   IndexSnapshot snapshot;
   snapshot.header = header;
-  std::string bytes(static_cast<size_t>(header.num_records) * kIndexRecordSize, '\0');
-  SATRAP_RETURN_IF_ERROR(PreadExact(fd_.get(), bytes.data(), bytes.size(), kIndexHeaderSize));
+  if (header.num_records == 0) return snapshot;
+  SATRAP_ASSIGN_OR_RETURN(std::unique_ptr<IndexMapping> map,
+                          MapRecords(fd_.get(), header.num_records));
   snapshot.records.reserve(header.num_records);
   uint32_t previous_uid = 0;
   for (uint32_t i = 0; i < header.num_records; ++i) {
-    SATRAP_ASSIGN_OR_RETURN(
-        IndexRecord record,
-        DecodeIndexRecord(std::string_view(bytes).substr(size_t{i} * kIndexRecordSize)));
+    SATRAP_ASSIGN_OR_RETURN(IndexRecord record, DecodeIndexRecord(map->Record(i)));
     if (record.uid <= previous_uid || record.uid >= header.uidnext) {
       return Status::Corrupt("cyrus.index: uids out of order");
     }
@@ -130,6 +168,36 @@ Result<IndexSnapshot> IndexFile::ReadAll(const IndexHeader& header) {
     snapshot.records.push_back(record);
   }
   return snapshot;
+}
+
+Status IndexFile::ReadChanges(const IndexHeader& header, IndexSnapshot* snapshot) {
+  const uint32_t known = static_cast<uint32_t>(snapshot->records.size());
+  if (header.num_records < known) return Status::Corrupt("cyrus.index: records vanished");
+  std::vector<std::pair<uint32_t, IndexRecord>> changed;
+  if (header.num_records > 0) {
+    SATRAP_ASSIGN_OR_RETURN(std::unique_ptr<IndexMapping> map,
+                            MapRecords(fd_.get(), header.num_records));
+    const uint64_t seen_modseq = snapshot->header.highestmodseq;
+    uint32_t previous_uid = 0;
+    for (uint32_t i = 0; i < header.num_records; ++i) {
+      std::string_view bytes = map->Record(i);
+      if (i < known && RecordModseq(bytes) <= seen_modseq) {
+        previous_uid = snapshot->records[i].uid;
+        continue;  // not rewritten since the snapshot
+      }
+      SATRAP_ASSIGN_OR_RETURN(IndexRecord record, DecodeIndexRecord(bytes));
+      bool uid_ok = i < known ? record.uid == snapshot->records[i].uid
+                              : record.uid > previous_uid && record.uid < header.uidnext;
+      if (!uid_ok) return Status::Corrupt("cyrus.index: uids out of order");
+      previous_uid = record.uid;
+      changed.emplace_back(i, record);
+    }
+  }
+  // Everything checked: only now is the snapshot touched.
+  snapshot->records.resize(header.num_records);
+  for (const auto& [i, record] : changed) snapshot->records[i] = record;
+  snapshot->header = header;
+  return Status::Ok();
 }
 
 Status IndexFile::RepairDirty() {
@@ -150,14 +218,14 @@ Result<IndexHeader> IndexFile::ReadHeader() {
   return header;
 }
 
-Result<IndexSnapshot> IndexFile::Snapshot() {
+Status IndexFile::UnderCleanSharedLock(const std::function<Status(const IndexHeader&)>& read) {
   for (int attempt = 0; attempt < 2; ++attempt) {
     SATRAP_RETURN_IF_ERROR(Lock(F_RDLCK, 0, true));
     Result<IndexHeader> header = ReadHeaderAt(fd_.get());
     if (header.ok() && !(header->options & kMailboxDirty)) {
-      Result<IndexSnapshot> snapshot = ReadAll(*header);
+      Status status = read(*header);
       (void)Lock(F_UNLCK, 0, true);
-      return snapshot;
+      return status;
     }
     (void)Lock(F_UNLCK, 0, true);
     if (!header.ok()) return header.status();
@@ -168,6 +236,21 @@ Result<IndexSnapshot> IndexFile::Snapshot() {
     SATRAP_RETURN_IF_ERROR(repaired);
   }
   return Status::TempFail("cyrus.index: still dirty after repair");
+}
+
+Result<IndexSnapshot> IndexFile::Snapshot() {
+  IndexSnapshot snapshot;
+  SATRAP_RETURN_IF_ERROR(UnderCleanSharedLock([&](const IndexHeader& header) {
+    Result<IndexSnapshot> read = ReadAll(header);
+    if (read.ok()) snapshot = std::move(*read);
+    return read.status();
+  }));
+  return snapshot;
+}
+
+Status IndexFile::UpdateSnapshot(IndexSnapshot* snapshot) {
+  return UnderCleanSharedLock(
+      [&](const IndexHeader& header) { return ReadChanges(header, snapshot); });
 }
 
 Result<IndexHeader> IndexFile::Begin() {

@@ -30,6 +30,7 @@
 
 #include <sys/types.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -73,6 +74,14 @@ class IndexFile {
   // A dirty header is repaired first (briefly taking the exclusive lock).
   // kCorrupt when any record fails its check.
   Result<IndexSnapshot> Snapshot();
+  // Brings `snapshot`, an earlier Snapshot() of this same file, up to date,
+  // under the shared index lock. Only records appended since or rewritten
+  // since (their modseq is above the snapshot's highestmodseq: every
+  // in-place change takes a new modseq, anything else replaces the file) are
+  // checked and decoded, so refreshing a 100,000-message mailbox after one
+  // APPEND costs a scan of modseqs, not a decode of the index. On error the
+  // snapshot is left as it was.
+  Status UpdateSnapshot(IndexSnapshot* snapshot);
   // Just the header, under the shared lock (cheap check for changes).
   Result<IndexHeader> ReadHeader();
 
@@ -108,7 +117,11 @@ class IndexFile {
 
   Status Lock(int type, off_t byte, bool wait, bool* got = nullptr);
   Status RepairDirty();
+  // Runs `read` under the shared index lock with a clean header (repairing
+  // a dirty one first).
+  Status UnderCleanSharedLock(const std::function<Status(const IndexHeader&)>& read);
   Result<IndexSnapshot> ReadAll(const IndexHeader& header);
+  Status ReadChanges(const IndexHeader& header, IndexSnapshot* snapshot);
 
   int dir_fd_;
   UniqueFd fd_;

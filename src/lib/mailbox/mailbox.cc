@@ -157,7 +157,8 @@ RefreshChanges Mailbox::Merge(bool allow_expunges) {
 }
 
 Result<RefreshChanges> Mailbox::Refresh(bool allow_expunges) {
-  if (index_->Replaced()) {
+  const bool replaced = index_->Replaced();
+  if (replaced) {
     // reconstruct replaced the file: follow it (our view is rebound by uid).
     // No file at all: the mailbox was deleted or renamed away meanwhile.
     Result<std::unique_ptr<IndexFile>> reopened = IndexFile::Open(dir_fd_.get());
@@ -182,7 +183,11 @@ Result<RefreshChanges> Mailbox::Refresh(bool allow_expunges) {
     return changes;
   }
   const uint32_t keywords_generation = snapshot_.header.keywords_generation;
-  SATRAP_ASSIGN_OR_RETURN(snapshot_, index_->Snapshot());
+  if (replaced) {
+    SATRAP_ASSIGN_OR_RETURN(snapshot_, index_->Snapshot());
+  } else {
+    SATRAP_RETURN_IF_ERROR(index_->UpdateSnapshot(&snapshot_));
+  }
   if (snapshot_.header.options & kMailboxDeleted) {
     changes.mailbox_gone = true;
     return changes;
