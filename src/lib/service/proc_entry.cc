@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include "base/file.h"
 #include "log/log.h"
 
 namespace satrap::service {
@@ -25,6 +24,7 @@ ProcEntry::~ProcEntry() {
 }
 
 void ProcEntry::Update(std::string_view user, std::string_view mailbox) {
+  if (user == user_ && mailbox == mailbox_) return;
   user_ = std::string(user);
   mailbox_ = std::string(mailbox);
   Write();
@@ -34,13 +34,19 @@ void ProcEntry::Write() {
   if (path_.empty()) return;
   std::string line = service_ + "\t" + peer_ + "\t" + user_ + "\t" + mailbox_ + "\n";
   // Not durable on purpose: it describes a live process and is worthless
-  // after a crash, so no fsync. Written whole via rename so readers never
-  // see half a line.
-  std::string tmp = path_ + ".tmp";
-  Result<UniqueFd> fd = OpenFile(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0640);
-  if (!fd.ok() || !WriteAll(fd->get(), line).ok() || ::rename(tmp.c_str(), path_.c_str()) != 0) {
+  // after a crash, so no fsync.
+  if (!fd_.valid()) {
+    Result<UniqueFd> fd = OpenFile(path_, O_WRONLY | O_CREAT | O_TRUNC, 0640);
+    if (!fd.ok()) {
+      log::Warning("proc entry %s: %s", path_.c_str(), fd.status().message().c_str());
+      path_.clear();
+      return;
+    }
+    fd_ = std::move(*fd);
+  }
+  if (::pwrite(fd_.get(), line.data(), line.size(), 0) != static_cast<ssize_t>(line.size()) ||
+      ::ftruncate(fd_.get(), static_cast<off_t>(line.size())) != 0) {
     log::Warning("proc entry %s: can't write", path_.c_str());
-    ::unlink(tmp.c_str());
   }
 }
 

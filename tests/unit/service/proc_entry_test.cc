@@ -37,7 +37,6 @@ TEST_F(ProcEntryTest, WritesUpdatesAndRemoves) {
     EXPECT_EQ(*ReadFile(path), "imap\t[127.0.0.1]:5555\talice\t\n");
   }
   EXPECT_FALSE(PathExists(path));
-  EXPECT_FALSE(PathExists(path + ".tmp"));
 }
 
 TEST_F(ProcEntryTest, NoDirectoryMeansNoEntry) {
