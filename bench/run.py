@@ -148,6 +148,9 @@ def run_step(args, server, step, users, raw):
         base = run.measure_pss("large.baseline_pss_kb")
 
         def on_ready(r, label):
+            if label == "drop":  # before each cold command
+                drop_caches(raw)
+                return
             total = r.measure_pss("large.selected_pss_kb")
             r.results["large.session_pss_kb"] = total - base
         run.execute(load_argv(args, server, "large-ops", flags, users), on_ready)
