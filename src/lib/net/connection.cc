@@ -2,6 +2,8 @@
 // sticky error and the counters. See connection.h for the contract.
 #include "net/connection.h"
 
+#include <poll.h>
+
 #include <algorithm>
 #include <cstring>
 #include <vector>
@@ -28,6 +30,10 @@ struct Connection::Impl {
   size_t in_pos = 0;
   std::vector<std::string> out;  // queued output pieces
   size_t out_bytes = 0;
+
+  std::chrono::milliseconds idle_after{0};
+  std::function<void()> idle_hook;
+  bool buffer_released = false;  // by WaitIdle, until input arrives
 
   Status read_status;   // set by EOF or a read failure: stops reads only
   Status write_status;  // set by a write failure: stops everything
@@ -83,6 +89,22 @@ struct Connection::Impl {
     return Status::Ok();
   }
 
+  // Before waiting for a new line: flushes, then, with an idle hook, waits
+  // up to idle_after for input and runs the hook if none came.
+  Status WaitIdle() {
+    if (!idle_hook) return Status::Ok();
+    SATRAP_RETURN_IF_ERROR(Flush());
+    if (transport == nullptr || transport->HasPending()) return Status::Ok();
+    Status ready = WaitForFd(fd, POLLIN, Clock::now() + idle_after);
+    if (!ready.Is(Code::kTimeout)) return Status::Ok();  // input, or Fill reports the error
+    in.clear();
+    in.shrink_to_fit();
+    in_pos = 0;
+    buffer_released = true;
+    idle_hook();
+    return Status::Ok();
+  }
+
   // Appends the next bytes from the transport to `in`, waiting until
   // `deadline`. Flushes first: the peer may be waiting for our reply before it
   // sends anything.
@@ -94,6 +116,13 @@ struct Connection::Impl {
       in.erase(0, in_pos);
       in_pos = 0;
     }
+    if (buffer_released && !transport->HasPending()) {
+      // The buffer was given back while idle (WaitIdle): wait for input
+      // before allocating it again, so an idle session holds no buffer.
+      Status ready = WaitForFd(fd, POLLIN, deadline);
+      if (!ready.ok()) return FailRead(ready);
+    }
+    buffer_released = false;
     size_t old_size = in.size();
     in.resize(old_size + kReadChunk);
     Result<size_t> n = transport->Read(std::span<char>(in.data() + old_size, kReadChunk), deadline);
@@ -148,6 +177,7 @@ Result<std::string> Connection::ReadLine(bool* bare_lf) {
       scanned = 0;
     }
     bool started = discarding || c.Unread() > 0;
+    if (!started) SATRAP_RETURN_IF_ERROR(c.WaitIdle());
     auto wait = started ? c.limits.io_timeout : c.limits.idle_timeout;
     SATRAP_RETURN_IF_ERROR(c.Fill(Clock::now() + wait));
   }
@@ -215,6 +245,11 @@ Status Connection::PushTransport(
   c.transport = std::move(*wrapped);
   CHECK(c.transport != nullptr);
   return Status::Ok();
+}
+
+void Connection::SetIdleHook(std::chrono::milliseconds after, std::function<void()> hook) {
+  impl_->idle_after = after;
+  impl_->idle_hook = std::move(hook);
 }
 
 void Connection::set_limits(ConnectionLimits limits) { impl_->limits = limits; }

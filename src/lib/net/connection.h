@@ -109,6 +109,13 @@ class Connection {
 
   void set_limits(ConnectionLimits limits);
   const ConnectionLimits& limits() const;
+
+  // Runs `hook` whenever ReadLine() has waited `after` for the first byte of
+  // the client's next line with nothing buffered: the moment a worker can
+  // give memory back (service::ReleaseIdleMemory), since a client quiet that
+  // long is usually quiet for much longer. The read buffer is released
+  // first. Busy sessions never get there.
+  void SetIdleHook(std::chrono::milliseconds after, std::function<void()> hook);
   // The current top transport. CHECKs that there is one (after a failed
   // PushTransport() there is none).
   Transport& transport();

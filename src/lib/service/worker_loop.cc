@@ -11,6 +11,7 @@
 #include <cstring>
 #include <ctime>
 
+#include "base/memory.h"
 #include "log/log.h"
 #include "net/peer.h"
 #include "service/master_protocol.h"
@@ -26,6 +27,9 @@ void OnHangup(int) { g_leave = 1; }
 
 // How often an idle worker checks that its master still exists.
 constexpr int kParentCheckSeconds = 5;
+// A client quiet this long between commands is usually quiet for much
+// longer: the session gives memory back then (net::Connection::SetIdleHook).
+constexpr std::chrono::milliseconds kIdleAfter{250};
 
 void InstallSignals(sigset_t* wait_mask) {
   struct sigaction ignore {};
@@ -164,11 +168,15 @@ class Worker {
       ProcEntry proc(options_.proc_dir, ctx_.service_name, ctx_.connection.PeerString());
       ctx_.proc = &proc;
       net::Connection connection(net::MakeSocketTransport(UniqueFd(fd)), options_.limits);
+      connection.SetIdleHook(kIdleAfter, ReleaseIdleMemory);
       spec_.serve(ctx_, connection);
       (void)connection.Flush();
       ctx_.proc = nullptr;
     }
     ctx_.connection = ConnectionInfo{};
+    // A session over a large mailbox leaves megabytes of freed heap behind;
+    // the worker may now wait for hours for its next client.
+    ReleaseIdleMemory();
     return true;
   }
 

@@ -312,6 +312,40 @@ TEST(ConnectionSocket, FlushesBeforeBlockingRead) {
   EXPECT_EQ(conn.bytes_in(), 10u);
 }
 
+// The idle hook runs once the client has been quiet for `after`, after our
+// reply went out, and not while input is waiting.
+TEST(ConnectionSocket, IdleHookRunsWhenTheClientIsQuiet) {
+  SocketPair pair;
+  Connection conn(MakeSocketTransport(std::move(pair.server)), {});
+  int calls = 0;
+  bool reply_was_out = false;
+  int client = pair.client.get();
+  conn.SetIdleHook(std::chrono::milliseconds(20), [&] {
+    ++calls;
+    char buf[16];
+    reply_was_out = recv(client, buf, sizeof buf, MSG_PEEK | MSG_DONTWAIT) == 6;
+  });
+  ASSERT_EQ(write(client, "a1 NOOP\r\nb1 NOOP\r\n", 18), 18);
+  ASSERT_EQ(*conn.ReadLine(), "a1 NOOP");
+  ASSERT_EQ(*conn.ReadLine(), "b1 NOOP");  // buffered: no waiting, no hook
+  EXPECT_EQ(calls, 0);
+  conn.Write("* OK\r\n");
+  std::thread peer([client] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    (void)!write(client, "c1 NOOP\r\n", 9);
+  });
+  Result<std::string> line = conn.ReadLine();
+  peer.join();
+  ASSERT_TRUE(line.ok()) << line.status().ToString();
+  EXPECT_EQ(*line, "c1 NOOP");
+  EXPECT_EQ(calls, 1);
+  EXPECT_TRUE(reply_was_out);
+  // A client that answers at once never triggers it.
+  ASSERT_EQ(write(client, "d1 NOOP\r\n", 9), 9);
+  ASSERT_EQ(*conn.ReadLine(), "d1 NOOP");
+  EXPECT_EQ(calls, 1);
+}
+
 TEST(ConnectionSocket, LargeWritesArriveInOrder) {
   SocketPair pair;
   Connection conn(MakeSocketTransport(std::move(pair.server)), {});
