@@ -1,7 +1,7 @@
 // APPEND (RFC 3501 §6.3.11) with MULTIAPPEND (RFC 3502) and the RFC 4315
-// APPENDUID response code. The message literals were streamed to unlinked
-// spool files while the command was read (session.cc); here they are mapped
-// and handed to the store, which appends all of them or none.
+// APPENDUID response code. The message literals were kept in memory
+// (small ones) or streamed to unlinked spool files while the command was
+// read (session.cc); here they are mapped and handed to the store, which appends all of them or none.
 #include <sys/mman.h>
 
 #include "base/strings.h"
@@ -13,7 +13,8 @@
 namespace satrap::imapd {
 namespace {
 
-// A read-only mapping of one spooled literal.
+// A read-only mapping of one spooled literal, or a view of one kept in
+// memory.
 class Mapping {
  public:
   Mapping() = default;
@@ -24,6 +25,10 @@ class Mapping {
   Mapping& operator=(const Mapping&) = delete;
 
   Status Map(const SpooledLiteral& literal) {
+    if (literal.bytes) {
+      in_memory_ = *literal.bytes;
+      return Status();
+    }
     if (!literal.fd.valid()) return Status::IoError("message literal could not be spooled");
     size_ = static_cast<size_t>(literal.size);
     if (size_ == 0) return Status();
@@ -33,10 +38,12 @@ class Mapping {
     return Status();
   }
   std::string_view view() const {
-    return data_ == nullptr ? std::string_view() : std::string_view(static_cast<char*>(data_), size_);
+    if (data_ == nullptr) return in_memory_;
+    return std::string_view(static_cast<char*>(data_), size_);
   }
 
  private:
+  std::string_view in_memory_;  // a literal kept in memory (the Args own it)
   void* data_ = nullptr;
   size_t size_ = 0;
 };

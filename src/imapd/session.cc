@@ -29,6 +29,8 @@ constexpr int kMaxBadCommands = 20;
 constexpr int kMaxLoginFailures = 5;
 // Literal bytes are moved in pieces of this size (never the whole literal).
 constexpr size_t kLiteralChunk = 64 * 1024;
+// APPEND literals of one command kept in memory, in all (StreamLiteral).
+constexpr uint64_t kInMemoryLiterals = 256 * 1024;
 
 protocol::ImapLimits ParserLimits(const config::Config& config) {
   protocol::ImapLimits limits;
@@ -169,12 +171,14 @@ Session::ReadOutcome Session::ReadCommand(protocol::ImapCommand* command,
       continue;
     }
     if (parser_.LiteralBytesRemaining() > 0) {
-      char buf[kLiteralChunk];
+      // On the heap: a 64 KB array here would put every idle wait below it,
+      // out of reach of ReleaseIdleMemory's stack trimming.
       size_t want = static_cast<size_t>(
-          std::min<uint64_t>(parser_.LiteralBytesRemaining(), sizeof buf));
-      Result<size_t> got = conn_.ReadSome(std::span<char>(buf, want));
+          std::min<uint64_t>(parser_.LiteralBytesRemaining(), kLiteralChunk));
+      std::unique_ptr<char[]> buf = std::make_unique_for_overwrite<char[]>(want);
+      Result<size_t> got = conn_.ReadSome(std::span<char>(buf.get(), want));
       if (!got.ok()) return ReadOutcome::kEnd;
-      size_t used = parser_.Feed(std::string_view(buf, *got));
+      size_t used = parser_.Feed(std::string_view(buf.get(), *got));
       CHECK(used == *got);
       continue;
     }
@@ -237,13 +241,26 @@ Session::ReadOutcome Session::HandleLiteral(std::vector<SpooledLiteral>* spooled
   return ReadOutcome::kContinue;
 }
 
-// Moves `size` literal bytes from the connection to an unlinked spool file in
-// temp_path. If the spool cannot be written (disk full) the bytes are still
-// read, so the command stream stays in step, and the literal is recorded
-// without a descriptor (APPEND then answers NO).
+// Moves `size` literal bytes from the connection into memory when small (as
+// long as the command's literals kept in memory stay within
+// kInMemoryLiterals), else to an unlinked spool file in temp_path. If the
+// spool cannot be written (disk full) the bytes are still read, so the
+// command stream stays in step, and the literal is recorded without a
+// descriptor (APPEND then answers NO).
 Status Session::StreamLiteral(uint64_t size, std::vector<SpooledLiteral>* spooled) {
   SpooledLiteral literal;
   literal.size = size;
+  uint64_t in_memory = size;
+  for (const SpooledLiteral& earlier : *spooled) {
+    if (earlier.bytes) in_memory += earlier.size;
+  }
+  if (in_memory <= kInMemoryLiterals) {
+    std::string bytes;
+    SATRAP_RETURN_IF_ERROR(conn_.ReadExact(static_cast<size_t>(size), &bytes));
+    literal.bytes = std::move(bytes);
+    spooled->push_back(std::move(literal));
+    return Status();
+  }
   const std::string& temp = config().GetString("temp_path");
   int fd = ::open(temp.empty() ? "/tmp" : temp.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
   if (fd < 0) {

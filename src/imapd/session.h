@@ -19,6 +19,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -46,9 +47,12 @@ enum StateBit : uint8_t {
 inline constexpr uint8_t kAnyState = kNotAuth | kAuth | kSelected;
 inline constexpr uint8_t kAuthOrSelected = kAuth | kSelected;
 
-// A literal whose bytes went to an unlinked spool file (APPEND).
+// An APPEND message literal: small ones are kept in memory (creating a
+// spool file cost more than the rest of a small APPEND), the others went to
+// an unlinked spool file.
 struct SpooledLiteral {
   UniqueFd fd;
+  std::optional<std::string> bytes;  // set when kept in memory
   uint64_t size = 0;
 };
 
