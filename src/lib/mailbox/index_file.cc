@@ -115,39 +115,46 @@ bool IndexFile::Replaced() const {
 
 namespace {
 
-// A read-only shared mapping of the first `length` bytes of cyrus.index:
-// records are decoded straight from the page cache, without a private copy
-// of a file that holds 96 bytes per message. Index files are never
-// truncated in place (compaction and reconstruct rename a new file over),
-// and the size is checked first, so reading the mapping cannot fault.
+// A read-only shared mapping of records [first, first + count) of
+// cyrus.index: records are decoded straight from the page cache, without a
+// private copy of a file that holds 96 bytes per message. Index files are
+// never truncated in place (compaction and reconstruct rename a new file
+// over), and the size is checked first, so reading the mapping cannot fault.
 class IndexMapping {
  public:
-  static Result<std::unique_ptr<IndexMapping>> Map(int fd, size_t length) {
+  static Result<std::unique_ptr<IndexMapping>> Map(int fd, uint32_t first, uint32_t count) {
+    const size_t begin = kIndexHeaderSize + size_t{first} * kIndexRecordSize;
+    const size_t end = begin + size_t{count} * kIndexRecordSize;
     struct stat st;
     if (::fstat(fd, &st) < 0) return Status::FromErrno("fstat cyrus.index", errno);
-    if (static_cast<uint64_t>(st.st_size) < length) {
+    if (static_cast<uint64_t>(st.st_size) < end) {
       return Status::Corrupt("cyrus.index: shorter than its header says");
     }
-    void* at = ::mmap(nullptr, length, PROT_READ, MAP_SHARED, fd, 0);
+    const size_t page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
+    const size_t offset = begin & ~(page - 1);
+    void* at = ::mmap(nullptr, end - offset, PROT_READ, MAP_SHARED, fd, static_cast<off_t>(offset));
     if (at == MAP_FAILED) return Status::FromErrno("mmap cyrus.index", errno);
-    return std::unique_ptr<IndexMapping>(new IndexMapping(static_cast<const char*>(at), length));
+    // The scan reads it all: start every read now rather than one per fault.
+    (void)::madvise(at, end - offset, MADV_WILLNEED);
+    return std::unique_ptr<IndexMapping>(
+        new IndexMapping(static_cast<const char*>(at), end - offset, begin - offset, first));
   }
-  ~IndexMapping() { ::munmap(const_cast<char*>(data_), length_); }
+  ~IndexMapping() { ::munmap(const_cast<char*>(base_), length_); }
 
+  // Record i (first <= i < first + count).
   std::string_view Record(uint32_t i) const {
-    return std::string_view(data_ + kIndexHeaderSize + size_t{i} * kIndexRecordSize,
+    return std::string_view(base_ + skip_ + size_t{i - first_} * kIndexRecordSize,
                             kIndexRecordSize);
   }
 
  private:
-  IndexMapping(const char* data, size_t length) : data_(data), length_(length) {}
-  const char* data_;
+  IndexMapping(const char* base, size_t length, size_t skip, uint32_t first)
+      : base_(base), length_(length), skip_(skip), first_(first) {}
+  const char* base_;
   size_t length_;
+  size_t skip_;  // from the page-aligned start to record `first`
+  uint32_t first_;
 };
-
-Result<std::unique_ptr<IndexMapping>> MapRecords(int fd, uint32_t num_records) {
-  return IndexMapping::Map(fd, kIndexHeaderSize + size_t{num_records} * kIndexRecordSize);
-}
 
 }  // namespace
 
@@ -156,7 +163,7 @@ Result<IndexSnapshot> IndexFile::ReadAll(const IndexHeader& header) {
   snapshot.header = header;
   if (header.num_records == 0) return snapshot;
   SATRAP_ASSIGN_OR_RETURN(std::unique_ptr<IndexMapping> map,
-                          MapRecords(fd_.get(), header.num_records));
+                          IndexMapping::Map(fd_.get(), 0, header.num_records));
   snapshot.records.reserve(header.num_records);
   uint32_t previous_uid = 0;
   for (uint32_t i = 0; i < header.num_records; ++i) {
@@ -172,14 +179,22 @@ Result<IndexSnapshot> IndexFile::ReadAll(const IndexHeader& header) {
 
 Status IndexFile::ReadChanges(const IndexHeader& header, IndexSnapshot* snapshot) {
   const uint32_t known = static_cast<uint32_t>(snapshot->records.size());
-  if (header.num_records < known) return Status::Corrupt("cyrus.index: records vanished");
+  const uint64_t seen_modseq = snapshot->header.highestmodseq;
+  if (header.num_records < known || header.highestmodseq < seen_modseq) {
+    return Status::Corrupt("cyrus.index: records vanished");
+  }
+  // Every change takes exactly one new modseq for exactly one record. When
+  // the modseqs taken since the snapshot are as many as the records
+  // appended, no older record was touched and only the new ones are read.
+  const uint32_t appended = header.num_records - known;
+  const bool only_appended = header.highestmodseq - seen_modseq == appended;
+  const uint32_t first = only_appended ? known : 0;
   std::vector<std::pair<uint32_t, IndexRecord>> changed;
-  if (header.num_records > 0) {
+  if (header.num_records > first) {
     SATRAP_ASSIGN_OR_RETURN(std::unique_ptr<IndexMapping> map,
-                            MapRecords(fd_.get(), header.num_records));
-    const uint64_t seen_modseq = snapshot->header.highestmodseq;
-    uint32_t previous_uid = 0;
-    for (uint32_t i = 0; i < header.num_records; ++i) {
+                            IndexMapping::Map(fd_.get(), first, header.num_records - first));
+    uint32_t previous_uid = first > 0 ? snapshot->records[first - 1].uid : 0;
+    for (uint32_t i = first; i < header.num_records; ++i) {
       std::string_view bytes = map->Record(i);
       if (i < known && RecordModseq(bytes) <= seen_modseq) {
         previous_uid = snapshot->records[i].uid;
@@ -189,6 +204,9 @@ Status IndexFile::ReadChanges(const IndexHeader& header, IndexSnapshot* snapshot
       bool uid_ok = i < known ? record.uid == snapshot->records[i].uid
                               : record.uid > previous_uid && record.uid < header.uidnext;
       if (!uid_ok) return Status::Corrupt("cyrus.index: uids out of order");
+      if (record.modseq <= seen_modseq) {
+        return Status::Corrupt("cyrus.index: a new record with an old modseq");
+      }
       previous_uid = record.uid;
       changed.emplace_back(i, record);
     }

@@ -89,6 +89,43 @@ TEST_F(IndexFileTest, UpdatedSnapshotEqualsAFreshOne) {
   EXPECT_EQ(snapshot->records[5].uid, 6u);
 }
 
+// Only appends since the snapshot: the reader maps and reads just the new
+// records, and must still see them exactly; a store in the same round must
+// not be missed.
+TEST_F(IndexFileTest, AppendsAloneAndAppendsWithAChange) {
+  std::unique_ptr<IndexFile> reader = Open();
+  Result<IndexSnapshot> snapshot = reader->Snapshot();
+  ASSERT_TRUE(snapshot.ok());
+  for (int round = 0; round < 2; ++round) {
+    std::unique_ptr<IndexFile> writer = Open();
+    Result<IndexHeader> header = writer->Begin();
+    ASSERT_TRUE(header.ok());
+    Result<std::vector<IndexRecord>> records = writer->ReadRecords(0, header->num_records);
+    ASSERT_TRUE(records.ok());
+    if (round == 1) {  // a flag change on the first record, then appends
+      (*records)[0].system_flags |= kFlagFlagged;
+      (*records)[0].modseq = ++header->highestmodseq;
+      ASSERT_TRUE(writer->MarkDirty(*header).ok());
+      ASSERT_TRUE(writer->WriteRecords(0, {(*records)[0]}).ok());
+    }
+    std::vector<IndexRecord> added = {NewRecord(&*header), NewRecord(&*header)};
+    ASSERT_TRUE(writer->WriteRecords(header->num_records, added).ok());
+    records->insert(records->end(), added.begin(), added.end());
+    RecountHeader(*records, &*header);
+    header->num_records = static_cast<uint32_t>(records->size());
+    ASSERT_TRUE(writer->Commit(*header, false).ok());
+
+    Status updated = reader->UpdateSnapshot(&*snapshot);
+    ASSERT_TRUE(updated.ok()) << updated.ToString();
+    Result<IndexSnapshot> fresh = reader->Snapshot();
+    ASSERT_TRUE(fresh.ok());
+    EXPECT_EQ(snapshot->records, fresh->records) << "round " << round;
+    EXPECT_EQ(snapshot->header, fresh->header) << "round " << round;
+  }
+  EXPECT_EQ(snapshot->records.size(), 9u);
+  EXPECT_TRUE(snapshot->records[0].system_flags & kFlagFlagged);
+}
+
 TEST_F(IndexFileTest, DamagedChangeLeavesTheSnapshotAsItWas) {
   std::unique_ptr<IndexFile> reader = Open();
   Result<IndexSnapshot> snapshot = reader->Snapshot();
