@@ -38,6 +38,20 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   return true;
 }
 
+bool ContainsIgnoreAsciiCase(std::string_view haystack, std::string_view lower_needle) {
+  if (lower_needle.empty()) return true;
+  if (lower_needle.size() > haystack.size()) return false;
+  auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c; };
+  const char first = lower_needle[0];
+  for (size_t i = 0; i + lower_needle.size() <= haystack.size(); ++i) {
+    if (lower(haystack[i]) != first) continue;
+    size_t k = 1;
+    while (k < lower_needle.size() && lower(haystack[i + k]) == lower_needle[k]) ++k;
+    if (k == lower_needle.size()) return true;
+  }
+  return false;
+}
+
 bool StartsWithIgnoreCase(std::string_view s, std::string_view prefix) {
   return s.size() >= prefix.size() && EqualsIgnoreCase(s.substr(0, prefix.size()), prefix);
 }

@@ -15,6 +15,9 @@ std::string AsciiLower(std::string_view s);
 std::string AsciiUpper(std::string_view s);
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 bool StartsWithIgnoreCase(std::string_view s, std::string_view prefix);
+// Whether `haystack` contains `lower_needle` (already in ASCII lower case),
+// comparing ASCII letters without regard to case.
+bool ContainsIgnoreAsciiCase(std::string_view haystack, std::string_view lower_needle);
 // Splits on every occurrence of `sep`; empty fields are kept.
 std::vector<std::string_view> Split(std::string_view s, char sep);
 // Splits on runs of spaces and tabs; no empty fields.

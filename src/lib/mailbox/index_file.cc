@@ -1,7 +1,6 @@
 #include "mailbox/index_file.h"
 
 #include <fcntl.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -115,45 +114,37 @@ bool IndexFile::Replaced() const {
 
 namespace {
 
-// A read-only shared mapping of records [first, first + count) of
-// cyrus.index: records are decoded straight from the page cache, without a
-// private copy of a file that holds 96 bytes per message. Index files are
-// never truncated in place (compaction and reconstruct rename a new file
-// over), and the size is checked first, so reading the mapping cannot fault.
-class IndexMapping {
+// Records [first, first + count) of cyrus.index, read in order through a
+// 256 KB buffer: no private copy of a file that holds 96 bytes per message
+// (9.6 MB at 100,000), and none of the cost of mapping and unmapping it.
+class RecordReader {
  public:
-  static Result<std::unique_ptr<IndexMapping>> Map(int fd, uint32_t first, uint32_t count) {
-    const size_t begin = kIndexHeaderSize + size_t{first} * kIndexRecordSize;
-    const size_t end = begin + size_t{count} * kIndexRecordSize;
-    struct stat st;
-    if (::fstat(fd, &st) < 0) return Status::FromErrno("fstat cyrus.index", errno);
-    if (static_cast<uint64_t>(st.st_size) < end) {
-      return Status::Corrupt("cyrus.index: shorter than its header says");
-    }
-    const size_t page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
-    const size_t offset = begin & ~(page - 1);
-    void* at = ::mmap(nullptr, end - offset, PROT_READ, MAP_SHARED, fd, static_cast<off_t>(offset));
-    if (at == MAP_FAILED) return Status::FromErrno("mmap cyrus.index", errno);
-    // The scan reads it all: start every read now rather than one per fault.
-    (void)::madvise(at, end - offset, MADV_WILLNEED);
-    return std::unique_ptr<IndexMapping>(
-        new IndexMapping(static_cast<const char*>(at), end - offset, begin - offset, first));
-  }
-  ~IndexMapping() { ::munmap(const_cast<char*>(base_), length_); }
+  RecordReader(int fd, uint32_t first, uint32_t count)
+      : fd_(fd), next_(first), end_(first + count) {}
 
-  // Record i (first <= i < first + count).
-  std::string_view Record(uint32_t i) const {
-    return std::string_view(base_ + skip_ + size_t{i - first_} * kIndexRecordSize,
-                            kIndexRecordSize);
+  // The next record's bytes, valid until the following call.
+  Result<std::string_view> Next() {
+    if (pos_ == filled_) {
+      const uint32_t n = std::min<uint32_t>(end_ - next_, kChunkRecords);
+      if (n == 0) return Status::Internal("cyrus.index: read past the last record");
+      if (!buffer_) buffer_ = std::make_unique_for_overwrite<char[]>(kChunkRecords * kIndexRecordSize);
+      SATRAP_RETURN_IF_ERROR(PreadExact(fd_, buffer_.get(), size_t{n} * kIndexRecordSize,
+                                        kIndexHeaderSize + size_t{next_} * kIndexRecordSize));
+      pos_ = 0;
+      filled_ = n;
+    }
+    ++next_;
+    return std::string_view(buffer_.get() + size_t{pos_++} * kIndexRecordSize, kIndexRecordSize);
   }
 
  private:
-  IndexMapping(const char* base, size_t length, size_t skip, uint32_t first)
-      : base_(base), length_(length), skip_(skip), first_(first) {}
-  const char* base_;
-  size_t length_;
-  size_t skip_;  // from the page-aligned start to record `first`
-  uint32_t first_;
+  static constexpr uint32_t kChunkRecords = 256 * 1024 / kIndexRecordSize;
+  int fd_;
+  uint32_t next_;
+  uint32_t end_;
+  std::unique_ptr<char[]> buffer_;
+  uint32_t pos_ = 0;
+  uint32_t filled_ = 0;
 };
 
 }  // namespace
@@ -162,17 +153,16 @@ Result<IndexSnapshot> IndexFile::ReadAll(const IndexHeader& header) {
   IndexSnapshot snapshot;
   snapshot.header = header;
   if (header.num_records == 0) return snapshot;
-  SATRAP_ASSIGN_OR_RETURN(std::unique_ptr<IndexMapping> map,
-                          IndexMapping::Map(fd_.get(), 0, header.num_records));
-  snapshot.records.reserve(header.num_records);
+  RecordReader reader(fd_.get(), 0, header.num_records);
+  snapshot.records.resize(header.num_records);
   uint32_t previous_uid = 0;
-  for (uint32_t i = 0; i < header.num_records; ++i) {
-    SATRAP_ASSIGN_OR_RETURN(IndexRecord record, DecodeIndexRecord(map->Record(i)));
+  for (IndexRecord& record : snapshot.records) {
+    SATRAP_ASSIGN_OR_RETURN(std::string_view bytes, reader.Next());
+    SATRAP_RETURN_IF_ERROR(DecodeIndexRecordInto(bytes, &record));
     if (record.uid <= previous_uid || record.uid >= header.uidnext) {
       return Status::Corrupt("cyrus.index: uids out of order");
     }
     previous_uid = record.uid;
-    snapshot.records.push_back(record);
   }
   return snapshot;
 }
@@ -191,11 +181,10 @@ Status IndexFile::ReadChanges(const IndexHeader& header, IndexSnapshot* snapshot
   const uint32_t first = only_appended ? known : 0;
   std::vector<std::pair<uint32_t, IndexRecord>> changed;
   if (header.num_records > first) {
-    SATRAP_ASSIGN_OR_RETURN(std::unique_ptr<IndexMapping> map,
-                            IndexMapping::Map(fd_.get(), first, header.num_records - first));
+    RecordReader reader(fd_.get(), first, header.num_records - first);
     uint32_t previous_uid = first > 0 ? snapshot->records[first - 1].uid : 0;
     for (uint32_t i = first; i < header.num_records; ++i) {
-      std::string_view bytes = map->Record(i);
+      SATRAP_ASSIGN_OR_RETURN(std::string_view bytes, reader.Next());
       if (i < known && RecordModseq(bytes) <= seen_modseq) {
         previous_uid = snapshot->records[i].uid;
         continue;  // not rewritten since the snapshot

@@ -6,29 +6,6 @@
 
 namespace satrap::mailbox {
 
-void PutU16(char* at, uint16_t v) {
-  for (int i = 0; i < 2; ++i) at[i] = static_cast<char>((v >> (8 * i)) & 0xff);
-}
-void PutU32(char* at, uint32_t v) {
-  for (int i = 0; i < 4; ++i) at[i] = static_cast<char>((v >> (8 * i)) & 0xff);
-}
-void PutU64(char* at, uint64_t v) {
-  for (int i = 0; i < 8; ++i) at[i] = static_cast<char>((v >> (8 * i)) & 0xff);
-}
-uint16_t GetU16(const char* at) {
-  return static_cast<uint16_t>(static_cast<uint8_t>(at[0]) | (static_cast<uint8_t>(at[1]) << 8));
-}
-uint32_t GetU32(const char* at) {
-  uint32_t v = 0;
-  for (int i = 3; i >= 0; --i) v = (v << 8) | static_cast<uint8_t>(at[i]);
-  return v;
-}
-uint64_t GetU64(const char* at) {
-  uint64_t v = 0;
-  for (int i = 7; i >= 0; --i) v = (v << 8) | static_cast<uint8_t>(at[i]);
-  return v;
-}
-
 void IndexRecord::SetKeyword(int n, bool on) {
   uint32_t bit = 1u << (n % 32);
   if (on) {
@@ -118,12 +95,18 @@ std::string EncodeIndexRecord(const IndexRecord& r) {
 uint64_t RecordModseq(std::string_view bytes) { return GetU64(bytes.data() + 24); }
 
 Result<IndexRecord> DecodeIndexRecord(std::string_view bytes) {
+  IndexRecord r;
+  SATRAP_RETURN_IF_ERROR(DecodeIndexRecordInto(bytes, &r));
+  return r;
+}
+
+Status DecodeIndexRecordInto(std::string_view bytes, IndexRecord* out) {
   if (bytes.size() < kIndexRecordSize) return Status::Corrupt("cyrus.index: short record");
   const char* p = bytes.data();
   if (GetU32(p + 92) != Crc32c(bytes.substr(0, 92))) {
     return Status::Corrupt("cyrus.index: record checksum mismatch");
   }
-  IndexRecord r;
+  IndexRecord& r = *out;
   r.uid = GetU32(p + 0);
   r.system_flags = GetU32(p + 4);
   r.internal_date = static_cast<int64_t>(GetU64(p + 8));
@@ -136,7 +119,7 @@ Result<IndexRecord> DecodeIndexRecord(std::string_view bytes) {
   std::memcpy(r.guid.data(), p + 64, r.guid.size());
   r.date_zone_minutes = static_cast<int16_t>(GetU16(p + 84));
   if (r.uid == 0) return Status::Corrupt("cyrus.index: record with uid 0");
-  return r;
+  return Status::Ok();
 }
 
 std::string GuidToHex(const std::array<uint8_t, 20>& guid) {

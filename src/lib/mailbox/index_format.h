@@ -44,7 +44,9 @@
 #pragma once
 
 #include <array>
+#include <bit>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -118,17 +120,45 @@ std::string EncodeIndexRecord(const IndexRecord& record);
 // kCorrupt on a short input, bad magic, unknown version, wrong sizes or CRC.
 Result<IndexHeader> DecodeIndexHeader(std::string_view bytes);
 Result<IndexRecord> DecodeIndexRecord(std::string_view bytes);
+// The same into `*out` (left partly written on error), for decoding a whole
+// index without a copy per record.
+Status DecodeIndexRecordInto(std::string_view bytes, IndexRecord* out);
 // The modseq field of an encoded record (kIndexRecordSize bytes), unchecked:
 // enough to tell whether a record was rewritten since a snapshot.
 uint64_t RecordModseq(std::string_view bytes);
 
-// Little-endian helpers for the fixed layouts.
-void PutU16(char* at, uint16_t v);
-void PutU32(char* at, uint32_t v);
-void PutU64(char* at, uint64_t v);
-uint16_t GetU16(const char* at);
-uint32_t GetU32(const char* at);
-uint64_t GetU64(const char* at);
+// Little-endian helpers for the fixed layouts. Inline: SELECT decodes every
+// record of the index, a dozen fields each.
+inline void PutU16(char* at, uint16_t v) {
+  if constexpr (std::endian::native == std::endian::big) v = __builtin_bswap16(v);
+  std::memcpy(at, &v, sizeof v);
+}
+inline void PutU32(char* at, uint32_t v) {
+  if constexpr (std::endian::native == std::endian::big) v = __builtin_bswap32(v);
+  std::memcpy(at, &v, sizeof v);
+}
+inline void PutU64(char* at, uint64_t v) {
+  if constexpr (std::endian::native == std::endian::big) v = __builtin_bswap64(v);
+  std::memcpy(at, &v, sizeof v);
+}
+inline uint16_t GetU16(const char* at) {
+  uint16_t v;
+  std::memcpy(&v, at, sizeof v);
+  if constexpr (std::endian::native == std::endian::big) v = __builtin_bswap16(v);
+  return v;
+}
+inline uint32_t GetU32(const char* at) {
+  uint32_t v;
+  std::memcpy(&v, at, sizeof v);
+  if constexpr (std::endian::native == std::endian::big) v = __builtin_bswap32(v);
+  return v;
+}
+inline uint64_t GetU64(const char* at) {
+  uint64_t v;
+  std::memcpy(&v, at, sizeof v);
+  if constexpr (std::endian::native == std::endian::big) v = __builtin_bswap64(v);
+  return v;
+}
 
 // 40 lower-case hex digits of a GUID.
 std::string GuidToHex(const std::array<uint8_t, 20>& guid);

@@ -78,6 +78,7 @@ Status Mailbox::OpenFiles(const std::string& folder) {
   SATRAP_ASSIGN_OR_RETURN(snapshot_, index_->Snapshot());
   if (snapshot_.header.options & kMailboxDeleted) return Status::NotFound("mailbox deleted");
   view_modseq_ = snapshot_.header.highestmodseq;
+  view_.reserve(snapshot_.records.size());
   for (uint32_t i = 0; i < snapshot_.records.size(); ++i) {
     const IndexRecord& r = snapshot_.records[i];
     view_last_uid_ = r.uid;

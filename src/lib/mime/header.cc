@@ -76,6 +76,32 @@ std::vector<HeaderField> ParseHeaderFields(std::string_view header, size_t max_f
   return fields;
 }
 
+void FindFieldValues(std::string_view header, std::string_view name,
+                     const std::function<bool(std::string_view)>& found) {
+  if (!IsValidName(name)) return;  // ParseHeaderFields would find no such field
+  size_t pos = 0;
+  while (pos < header.size()) {
+    size_t next = 0;
+    size_t len = LineAt(header, pos, &next);
+    if (len == 0 && next > pos) return;  // the blank line ends the header
+    std::string_view line = header.substr(pos, len);
+    pos = next;
+    if (line.size() <= name.size() || !StartsWithIgnoreCase(line, name)) continue;
+    size_t colon = line.find_first_not_of(" \t", name.size());
+    if (colon == std::string_view::npos || line[colon] != ':') continue;
+    // The value runs on through continuation lines.
+    const size_t value_start = static_cast<size_t>(line.data() - header.data()) + colon + 1;
+    size_t value_end = value_start + (len - colon - 1);
+    while (pos < header.size() && IsBlank(header[pos])) {
+      size_t after = 0;
+      size_t more = LineAt(header, pos, &after);
+      value_end = pos + more;
+      pos = after;
+    }
+    if (found(header.substr(value_start, value_end - value_start))) return;
+  }
+}
+
 std::string UnfoldValue(std::string_view raw_value) {
   std::string out;
   out.reserve(raw_value.size());

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -46,6 +47,13 @@ std::vector<HeaderField> ParseHeaderFields(std::string_view header,
 // RFC 5322 §2.2.3: removes each line break that folds the value, then trims
 // blanks at both ends. CR or LF bytes that do not fold are kept.
 std::string UnfoldValue(std::string_view raw_value);
+
+// Calls `found` with the raw value (as ParseHeaderFields gives it) of each
+// field called `name` (case-insensitive), in order, until it returns true.
+// Lines of other fields are skipped without being split: SEARCH HEADER looks
+// for one field in every message of a mailbox.
+void FindFieldValues(std::string_view header, std::string_view name,
+                     const std::function<bool(std::string_view)>& found);
 
 // The raw value of the first field called `name` (case-insensitive).
 std::optional<std::string_view> FindField(const std::vector<HeaderField>& fields,

@@ -59,5 +59,15 @@ TEST(Strings, CaseHelpers) {
   EXPECT_EQ(StringPrintf("%s=%d", "n", 7), "n=7");
 }
 
+
+TEST(StringsTest, ContainsIgnoreAsciiCase) {
+  EXPECT_TRUE(ContainsIgnoreAsciiCase("Re: Quarterly REPORT", "report"));
+  EXPECT_TRUE(ContainsIgnoreAsciiCase("abc", ""));
+  EXPECT_TRUE(ContainsIgnoreAsciiCase("aab", "ab"));  // restarts after a partial match
+  EXPECT_FALSE(ContainsIgnoreAsciiCase("Report", "reports"));
+  EXPECT_FALSE(ContainsIgnoreAsciiCase("r e p", "rep"));
+  EXPECT_FALSE(ContainsIgnoreAsciiCase("", "a"));
+}
+
 }  // namespace
 }  // namespace satrap

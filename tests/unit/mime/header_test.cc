@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "base/strings.h"
+
 #include "mime/lexer.h"
 
 namespace satrap::mime {
@@ -59,6 +61,38 @@ TEST(Header, ParseFieldsWithFoldingAndGarbage) {
   EXPECT_EQ(UnfoldValue(fields[0].raw_value), "hello world");
   EXPECT_EQ(FindField(fields, "subject").value_or("?"), " hello\r\n world");
   EXPECT_FALSE(FindField(fields, "Body").has_value());
+}
+
+// FindFieldValues gives what filtering ParseHeaderFields by name gives.
+TEST(Header, FindFieldValuesAgreesWithParseHeaderFields) {
+  std::string header =
+      " leading continuation\r\n"
+      "Subject: hello\r\n"
+      " world\r\n"
+      "garbage line without colon\r\n"
+      "Bad Name: x\r\n"
+      "To :  a@b\n"
+      "SUBJECT:second\r\n"
+      "Subjects: not this one\r\n"
+      "X-Empty:\r\n"
+      "\r\n"
+      "Subject: after the blank line\r\n";
+  for (std::string name : {"subject", "To", "x-empty", "Bad Name", "garbage line without colon",
+                           "Subjects", "Body", "S"}) {
+    std::vector<std::string_view> want;
+    for (const HeaderField& f : ParseHeaderFields(header)) {
+      if (EqualsIgnoreCase(f.name, name)) want.push_back(f.raw_value);
+    }
+    std::vector<std::string_view> got;
+    FindFieldValues(header, name, [&](std::string_view v) {
+      got.push_back(v);
+      return false;
+    });
+    EXPECT_EQ(got, want) << name;
+  }
+  int calls = 0;
+  FindFieldValues(header, "subject", [&](std::string_view) { return ++calls == 1; });
+  EXPECT_EQ(calls, 1);  // stops when told to
 }
 
 TEST(Header, FieldCountIsBounded) {
