@@ -27,6 +27,17 @@ void CacheBatches::Load(size_t i) {
   Result<std::vector<std::string>> loaded =
       mb_.CachePayloads(msgnos_[batch_begin_], msgnos_[batch_end_ - 1]);
   if (loaded.ok()) payloads_ = std::move(*loaded);
+  PrefetchNext();  // after: this batch's own reads must not queue behind it
+}
+
+void CacheBatches::PrefetchNext() {
+  // The run of consecutive msgnos after this batch, as far as a batch goes.
+  size_t end = batch_end_;
+  while (end < msgnos_.size() && end - batch_end_ < kBatchMessages &&
+         (end == batch_end_ || msgnos_[end] == msgnos_[end - 1] + 1)) {
+    ++end;
+  }
+  if (end - batch_end_ >= 2) mb_.PrefetchCache(msgnos_[batch_end_], msgnos_[end - 1]);
 }
 
 }  // namespace satrap::mailbox

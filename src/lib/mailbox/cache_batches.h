@@ -2,7 +2,8 @@
 // batch by batch: a run of consecutive msgnos is read from cyrus.cache with
 // one sequential read (Mailbox::CachePayloads) instead of one pread each.
 // A batch holds at most kBatchMessages messages and kBatchBytes of
-// cyrus.cache, so a scan of a huge mailbox stays in bounded memory.
+// cyrus.cache, so a scan of a huge mailbox stays in bounded memory; the next
+// batch is read ahead while one is worked on.
 #pragma once
 
 #include <cstdint>
@@ -31,6 +32,8 @@ class CacheBatches {
 
  private:
   void Load(size_t i);
+  // Starts the disk reading the batch after the one just loaded.
+  void PrefetchNext();
 
   const Mailbox& mb_;
   const std::vector<uint32_t>& msgnos_;

@@ -153,6 +153,10 @@ class Mailbox {
   Result<std::string> CachePayload(uint32_t msgno) const;
   // Payloads of msgnos first..last with one sequential read of cyrus.cache.
   Result<std::vector<std::string>> CachePayloads(uint32_t first, uint32_t last) const;
+  // Asks the kernel to start reading the cache records of msgnos
+  // first..last (posix_fadvise WILLNEED), so that a scan's next batch is on
+  // its way from the disk while this one is being worked on.
+  void PrefetchCache(uint32_t first, uint32_t last) const;
 
   // MOVE's second half (RFC 6851): expunges exactly `uids` (needs `t` and
   // `e`), whatever their \Deleted flag.

@@ -69,6 +69,21 @@ Result<std::string> Mailbox::CachePayload(uint32_t msgno) const {
   return RebuildPayload(*this, msgno);
 }
 
+void Mailbox::PrefetchCache(uint32_t first, uint32_t last) const {
+  if (first > last) return;
+  uint64_t begin = UINT64_MAX, end = 0;
+  for (uint32_t m = first; m <= last; ++m) {
+    const IndexRecord& r = Record(m);
+    begin = std::min(begin, r.cache_offset);
+    end = std::max(end, r.cache_offset + r.cache_length);
+  }
+  int fd = ::openat(dir_fd_.get(), kCacheFileName, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return;  // only a hint
+  (void)::posix_fadvise(fd, static_cast<off_t>(begin), static_cast<off_t>(end - begin),
+                        POSIX_FADV_WILLNEED);
+  ::close(fd);
+}
+
 Result<std::vector<std::string>> Mailbox::CachePayloads(uint32_t first, uint32_t last) const {
   std::vector<std::string> out;
   if (first > last) return out;
