@@ -1,7 +1,6 @@
 # Third-party libraries, all from Debian's packages (scripts/install-deps.sh).
 find_package(Threads REQUIRED)
 find_package(OpenSSL 3 REQUIRED)
-find_package(ZLIB REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(SASL2 REQUIRED IMPORTED_TARGET libsasl2)
 pkg_check_modules(ICU REQUIRED IMPORTED_TARGET icu-uc icu-i18n)
@@ -19,15 +18,12 @@ set_target_properties(BerkeleyDB::db PROPERTIES IMPORTED_LOCATION ${BDB_LIBRARY}
 # archives instead (own cache names, so a folder configured before keeps
 # working). libicudata.a is ICU's ~30 MB of data, mapped read-only.
 if(SATRAP_STATIC_DEPS)
-  foreach(part crypto ssl z db-5.3 icui18n icuuc icudata)
+  foreach(part crypto ssl db-5.3 icui18n icuuc icudata)
     find_library(SATRAP_STATIC_${part} NAMES lib${part}.a REQUIRED)
   endforeach()
   set_target_properties(OpenSSL::Crypto PROPERTIES IMPORTED_LOCATION ${SATRAP_STATIC_crypto}
                         INTERFACE_LINK_LIBRARIES "${CMAKE_DL_LIBS};Threads::Threads")
   set_target_properties(OpenSSL::SSL PROPERTIES IMPORTED_LOCATION ${SATRAP_STATIC_ssl})
-  set_target_properties(ZLIB::ZLIB PROPERTIES IMPORTED_LOCATION ${SATRAP_STATIC_z}
-                        IMPORTED_LOCATION_RELEASE ${SATRAP_STATIC_z}
-                        IMPORTED_LOCATION_DEBUG ${SATRAP_STATIC_z})
   set_target_properties(BerkeleyDB::db PROPERTIES IMPORTED_LOCATION ${SATRAP_STATIC_db-5.3}
                         INTERFACE_LINK_LIBRARIES Threads::Threads)
   set_property(TARGET PkgConfig::ICU PROPERTY INTERFACE_LINK_LIBRARIES

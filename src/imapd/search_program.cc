@@ -262,41 +262,11 @@ class Candidate {
   std::optional<std::string> body_;
 };
 
-bool IsAscii(std::string_view s) {
-  for (char c : s) {
-    if (static_cast<unsigned char>(c) >= 0x80) return false;
-  }
-  return true;
-}
-
-// A one-line value of plain ASCII without encoded words: it decodes to
-// itself without its surrounding blanks and folds to ASCII lower case, so an
-// ASCII search string can be looked for in it as it is. Returns the trimmed
-// value, or nullopt when the value needs the full decoding.
-std::optional<std::string_view> PlainValue(std::string_view raw) {
-  size_t end = raw.size();
-  while (end > 0 && (raw[end - 1] == '\n' || raw[end - 1] == '\r')) --end;
-  std::string_view value = raw.substr(0, end);
-  if (value.find_first_of("\r\n") != std::string_view::npos) return std::nullopt;  // folded
-  if (value.find("=?") != std::string_view::npos || !IsAscii(value)) return std::nullopt;
-  size_t begin = value.find_first_not_of(" \t");
-  if (begin == std::string_view::npos) return std::string_view();
-  return value.substr(begin, value.find_last_not_of(" \t") - begin + 1);
-}
-
 Result<bool> HeaderMatches(Candidate& c, const SearchKey& key) {
   SATRAP_ASSIGN_OR_RETURN(std::string_view header, c.HeaderFor(key.field));
-  const bool ascii_needle = IsAscii(key.folded);
   bool matched = false;
   mime::FindFieldValues(header, key.field, [&](std::string_view raw_value) {
-    if (key.folded.empty()) return matched = true;
-    if (ascii_needle) {
-      if (std::optional<std::string_view> plain = PlainValue(raw_value)) {
-        return matched = ContainsIgnoreAsciiCase(*plain, key.folded);
-      }
-    }
-    std::string value = mime::FoldForSearch(mime::DecodeHeaderValue(raw_value));
-    return matched = value.find(key.folded) != std::string::npos;
+    return matched = mime::HeaderValueContains(raw_value, key.folded);
   });
   return matched;
 }

@@ -38,6 +38,13 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   return true;
 }
 
+bool IsAscii(std::string_view s) {
+  for (char c : s) {
+    if (static_cast<unsigned char>(c) >= 0x80) return false;
+  }
+  return true;
+}
+
 bool ContainsIgnoreAsciiCase(std::string_view haystack, std::string_view lower_needle) {
   if (lower_needle.empty()) return true;
   if (lower_needle.size() > haystack.size()) return false;

@@ -15,6 +15,8 @@ std::string AsciiLower(std::string_view s);
 std::string AsciiUpper(std::string_view s);
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 bool StartsWithIgnoreCase(std::string_view s, std::string_view prefix);
+// True when every byte is below 0x80.
+bool IsAscii(std::string_view s);
 // Whether `haystack` contains `lower_needle` (already in ASCII lower case),
 // comparing ASCII letters without regard to case.
 bool ContainsIgnoreAsciiCase(std::string_view haystack, std::string_view lower_needle);

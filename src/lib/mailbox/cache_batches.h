@@ -31,9 +31,9 @@ class CacheBatches {
   std::optional<std::string> Take(size_t i);
 
  private:
+  // Where the batch starting at msgnos[i] ends (one past its last).
+  size_t BatchEnd(size_t i) const;
   void Load(size_t i);
-  // Starts the disk reading the batch after the one just loaded.
-  void PrefetchNext();
 
   const Mailbox& mb_;
   const std::vector<uint32_t>& msgnos_;

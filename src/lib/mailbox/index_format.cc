@@ -92,7 +92,11 @@ std::string EncodeIndexRecord(const IndexRecord& r) {
   return out;
 }
 
-uint64_t RecordModseq(std::string_view bytes) { return GetU64(bytes.data() + 24); }
+namespace {
+constexpr size_t kRecordModseqAt = 24;  // see the layout in index_format.h
+}  // namespace
+
+uint64_t RecordModseq(std::string_view bytes) { return GetU64(bytes.data() + kRecordModseqAt); }
 
 Result<IndexRecord> DecodeIndexRecord(std::string_view bytes) {
   IndexRecord r;
@@ -111,7 +115,7 @@ Status DecodeIndexRecordInto(std::string_view bytes, IndexRecord* out) {
   r.system_flags = GetU32(p + 4);
   r.internal_date = static_cast<int64_t>(GetU64(p + 8));
   r.size = GetU64(p + 16);
-  r.modseq = GetU64(p + 24);
+  r.modseq = GetU64(p + kRecordModseqAt);
   r.cache_offset = GetU64(p + 32);
   r.cache_length = GetU32(p + 40);
   r.header_size = GetU32(p + 44);

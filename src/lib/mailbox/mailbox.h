@@ -37,6 +37,7 @@
 #include <set>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "acl/identity.h"
@@ -157,6 +158,8 @@ class Mailbox {
   // first..last (posix_fadvise WILLNEED), so that a scan's next batch is on
   // its way from the disk while this one is being worked on.
   void PrefetchCache(uint32_t first, uint32_t last) const;
+  // The byte range of cyrus.cache holding the records of msgnos first..last.
+  std::pair<uint64_t, uint64_t> CacheSpan(uint32_t first, uint32_t last) const;
 
   // MOVE's second half (RFC 6851): expunges exactly `uids` (needs `t` and
   // `e`), whatever their \Deleted flag.

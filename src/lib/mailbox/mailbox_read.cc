@@ -69,14 +69,19 @@ Result<std::string> Mailbox::CachePayload(uint32_t msgno) const {
   return RebuildPayload(*this, msgno);
 }
 
-void Mailbox::PrefetchCache(uint32_t first, uint32_t last) const {
-  if (first > last) return;
+std::pair<uint64_t, uint64_t> Mailbox::CacheSpan(uint32_t first, uint32_t last) const {
   uint64_t begin = UINT64_MAX, end = 0;
   for (uint32_t m = first; m <= last; ++m) {
     const IndexRecord& r = Record(m);
     begin = std::min(begin, r.cache_offset);
     end = std::max(end, r.cache_offset + r.cache_length);
   }
+  return {begin, end};
+}
+
+void Mailbox::PrefetchCache(uint32_t first, uint32_t last) const {
+  if (first > last) return;
+  const auto [begin, end] = CacheSpan(first, last);
   int fd = ::openat(dir_fd_.get(), kCacheFileName, O_RDONLY | O_CLOEXEC);
   if (fd < 0) return;  // only a hint
   (void)::posix_fadvise(fd, static_cast<off_t>(begin), static_cast<off_t>(end - begin),
@@ -87,12 +92,7 @@ void Mailbox::PrefetchCache(uint32_t first, uint32_t last) const {
 Result<std::vector<std::string>> Mailbox::CachePayloads(uint32_t first, uint32_t last) const {
   std::vector<std::string> out;
   if (first > last) return out;
-  uint64_t begin = UINT64_MAX, end = 0;
-  for (uint32_t m = first; m <= last; ++m) {
-    const IndexRecord& r = Record(m);
-    begin = std::min(begin, r.cache_offset);
-    end = std::max(end, r.cache_offset + r.cache_length);
-  }
+  const auto [begin, end] = CacheSpan(first, last);
   // One sequential read for the whole range (records are in uid order).
   Result<std::string> span = ReadSpan(dir_fd_.get(), begin, end - begin);
   for (uint32_t m = first; m <= last; ++m) {

@@ -64,13 +64,6 @@ std::string ConvertNamed(std::string_view bytes, const char* name) {
   return ConvertWith(converter.get(), bytes);
 }
 
-bool IsAscii(std::string_view bytes) {
-  for (unsigned char c : bytes) {
-    if (c >= 0x80) return false;
-  }
-  return true;
-}
-
 // Unlabelled or mislabelled 8-bit text.
 std::string Guess(std::string_view bytes) {
   if (IsValidUtf8(bytes)) return std::string(bytes);

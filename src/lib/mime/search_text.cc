@@ -1,5 +1,7 @@
 #include "mime/search_text.h"
 
+#include <optional>
+
 #include "base/strings.h"
 #include "mime/charset.h"
 #include "mime/decode.h"
@@ -118,6 +120,31 @@ std::string DecodeParamValue(const Param& param) {
   size_t q2 = q1 == std::string_view::npos ? q1 : value.find('\'', q1 + 1);
   if (q2 == std::string_view::npos) return ConvertToUtf8(PercentDecode(value), "");
   return ConvertToUtf8(PercentDecode(value.substr(q2 + 1)), value.substr(0, q1));
+}
+
+namespace {
+
+// `raw_value` trimmed of blanks, when it is one line of ASCII without
+// encoded words (ParseHeaderFields' values end before the line end); nullopt
+// when it needs the full decoding.
+std::optional<std::string_view> PlainValue(std::string_view value) {
+  if (value.find_first_of("\r\n") != std::string_view::npos) return std::nullopt;
+  if (value.find("=?") != std::string_view::npos || !IsAscii(value)) return std::nullopt;
+  size_t begin = value.find_first_not_of(" \t");
+  if (begin == std::string_view::npos) return std::string_view();
+  return value.substr(begin, value.find_last_not_of(" \t") - begin + 1);
+}
+
+}  // namespace
+
+bool HeaderValueContains(std::string_view raw_value, std::string_view folded_needle) {
+  if (folded_needle.empty()) return true;
+  if (IsAscii(folded_needle)) {
+    if (std::optional<std::string_view> plain = PlainValue(raw_value)) {
+      return ContainsIgnoreAsciiCase(*plain, folded_needle);
+    }
+  }
+  return FoldForSearch(DecodeHeaderValue(raw_value)).find(folded_needle) != std::string::npos;
 }
 
 std::string SearchableHeaderText(std::string_view header) {

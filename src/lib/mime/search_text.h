@@ -28,6 +28,13 @@ std::string DecodeHeaderValue(std::string_view raw_value);
 // get RFC 2047 decoding, which many mailers (wrongly) use for filenames.
 std::string DecodeParamValue(const Param& param);
 
+// SEARCH's match of one header field: whether the decoded, folded value of
+// `raw_value` (as ParseHeaderFields gives it) contains `folded_needle`
+// (already FoldForSearch'ed). A one-line plain-ASCII value without encoded
+// words is its own decoding, so an ASCII needle is looked for in it as it
+// is, without unfolding, decoding and folding a copy.
+bool HeaderValueContains(std::string_view raw_value, std::string_view folded_needle);
+
 // "Name: decoded value\n" for every field of a header section.
 std::string SearchableHeaderText(std::string_view header);
 

@@ -171,6 +171,24 @@ TEST(Charset, FoldForSearchEqualsFoldingTheWholeTextAtOnce) {
   }
 }
 
+// The shortcut for plain ASCII values must answer as decoding and folding
+// the value would.
+TEST(SearchText, HeaderValueContainsAgreesWithFullDecoding) {
+  const std::string values[] = {
+      " Quarterly Report\r\n", "  spaced   \r\n", " folded\r\n  Report line", " =?utf-8?q?Rep=C3=B6rt?=",
+      " Gr\xc3\xbc\xc3\x9fe Report", " tab\there", "", " =?bogus", " K\xe2\x84\xaa report"};
+  const std::string needles[] = {"report", "REPORT", "d  rep", "spaced", "spaced   ", " spaced",
+                                 "t\tH", "rep\xc3\xb6rt", "gr\xc3\xbcsse", "=?bog", "kk", ""};
+  for (const std::string& value : values) {
+    for (const std::string& needle : needles) {
+      std::string folded = FoldForSearch(needle);
+      bool want = FoldForSearch(DecodeHeaderValue(value)).find(folded) != std::string::npos;
+      EXPECT_EQ(HeaderValueContains(value, folded), want)
+          << ::testing::PrintToString(value) << " / " << ::testing::PrintToString(needle);
+    }
+  }
+}
+
 TEST(SearchText, DecodedBodiesAndNestedMessages) {
   std::string raw = Crlf(
       "Subject: =?utf-8?q?Caf=C3=A9?=\n"
