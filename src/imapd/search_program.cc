@@ -286,7 +286,6 @@ bool CompareDay(SearchKind kind, uint64_t day, uint64_t wanted) {
 
 Result<bool> Matches(const mailbox::Mailbox& mb, uint32_t msgno, const SearchKey& key,
                      Candidate& c) {
-  const mailbox::IndexRecord& record = mb.Record(msgno);
   switch (key.kind) {
     case SearchKind::kAll: return true;
     case SearchKind::kAnd:
@@ -310,7 +309,9 @@ Result<bool> Matches(const mailbox::Mailbox& mb, uint32_t msgno, const SearchKey
       const std::vector<std::string>& names = mb.keywords();
       bool set = false;
       for (size_t i = 0; i < names.size(); ++i) {
-        if (EqualsIgnoreCase(names[i], key.field)) set = record.HasKeyword(static_cast<int>(i));
+        if (EqualsIgnoreCase(names[i], key.field)) {
+          set = mb.Flags(msgno).HasKeyword(static_cast<int>(i));
+        }
       }
       return set != key.negate;
     }
@@ -320,15 +321,18 @@ Result<bool> Matches(const mailbox::Mailbox& mb, uint32_t msgno, const SearchKey
       return f.recent && (f.system & mailbox::kFlagSeen) == 0;
     }
     case SearchKind::kOld: return !mb.Flags(msgno).recent;
-    case SearchKind::kLarger: return record.size > key.number;
-    case SearchKind::kSmaller: return record.size < key.number;
-    case SearchKind::kBefore: case SearchKind::kOn: case SearchKind::kSince:
+    case SearchKind::kLarger: return mb.Record(msgno).size > key.number;
+    case SearchKind::kSmaller: return mb.Record(msgno).size < key.number;
+    case SearchKind::kBefore: case SearchKind::kOn: case SearchKind::kSince: {
+      const mailbox::IndexRecord record = mb.Record(msgno);
       return CompareDay(key.kind, DayOf(record.internal_date + record.date_zone_minutes * 60),
                         key.number);
+    }
     case SearchKind::kSentBefore: case SearchKind::kSentOn: case SearchKind::kSentSince: {
       SATRAP_ASSIGN_OR_RETURN(std::optional<int64_t> sent, c.SentDate());
       // RFC 3501: without a usable Date: field, the internal date counts.
-      return CompareDay(key.kind, DayOf(sent ? *sent : record.internal_date), key.number);
+      return CompareDay(key.kind, DayOf(sent ? *sent : mb.Record(msgno).internal_date),
+                        key.number);
     }
     case SearchKind::kHeader: return HeaderMatches(c, key);
     case SearchKind::kBody: case SearchKind::kText: {
@@ -346,7 +350,7 @@ Result<bool> Matches(const mailbox::Mailbox& mb, uint32_t msgno, const SearchKey
     case SearchKind::kSequence:
       return key.set.Resolve(mb.exists()).Contains(msgno);
     case SearchKind::kUid:
-      return key.set.Resolve(mb.exists() ? mb.Uid(mb.exists()) : 0).Contains(record.uid);
+      return key.set.Resolve(mb.exists() ? mb.Uid(mb.exists()) : 0).Contains(mb.Uid(msgno));
   }
   return false;
 }

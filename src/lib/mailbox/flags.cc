@@ -64,7 +64,7 @@ Result<StoreOutcome> Mailbox::StoreFlags(std::span<const uint32_t> msgnos, const
   }
   std::vector<uint32_t> seen_on, seen_off;
   for (uint32_t m : msgnos) {
-    ViewEntry& e = view_[m - 1];
+    const ViewEntry& e = view_[m - 1];
     if (e.record == kNoRecord) continue;
     IndexRecord& r = (*records)[e.record - lo];
     if (r.expunged()) continue;
@@ -96,8 +96,7 @@ Result<StoreOutcome> Mailbox::StoreFlags(std::span<const uint32_t> msgnos, const
     r.system_flags = flags;
     r.keywords = keywords;
     r.modseq = ++header.highestmodseq;
-    e.reported_modseq = r.modseq;
-    snapshot_.records[e.record] = r;
+    reported_modseqs_[r.uid] = r.modseq;
     outcome.changed.push_back(m);
   }
   Status status = index_->MarkDirty(header);

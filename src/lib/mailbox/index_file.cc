@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "base/strings.h"
+#include "mailbox/index_map.h"
 
 namespace satrap::mailbox {
 
@@ -112,99 +113,70 @@ bool IndexFile::Replaced() const {
   return mine.st_ino != path.st_ino || mine.st_dev != path.st_dev;
 }
 
-namespace {
-
-// Records [first, first + count) of cyrus.index, read in order through a
-// 256 KB buffer: no private copy of a file that holds 96 bytes per message
-// (9.6 MB at 100,000), and none of the cost of mapping and unmapping it.
-class RecordReader {
- public:
-  RecordReader(int fd, uint32_t first, uint32_t count)
-      : fd_(fd), next_(first), end_(first + count) {}
-
-  // The next record's bytes, valid until the following call.
-  Result<std::string_view> Next() {
-    if (pos_ == filled_) {
-      const uint32_t n = std::min<uint32_t>(end_ - next_, kChunkRecords);
-      if (n == 0) return Status::Internal("cyrus.index: read past the last record");
-      if (!buffer_) buffer_ = std::make_unique_for_overwrite<char[]>(kChunkRecords * kIndexRecordSize);
-      SATRAP_RETURN_IF_ERROR(PreadExact(fd_, buffer_.get(), size_t{n} * kIndexRecordSize,
-                                        kIndexHeaderSize + size_t{next_} * kIndexRecordSize));
-      pos_ = 0;
-      filled_ = n;
-    }
-    ++next_;
-    return std::string_view(buffer_.get() + size_t{pos_++} * kIndexRecordSize, kIndexRecordSize);
-  }
-
- private:
-  static constexpr uint32_t kChunkRecords = 256 * 1024 / kIndexRecordSize;
-  int fd_;
-  uint32_t next_;
-  uint32_t end_;
-  std::unique_ptr<char[]> buffer_;
-  uint32_t pos_ = 0;
-  uint32_t filled_ = 0;
-};
-
-}  // namespace
-
-Result<IndexSnapshot> IndexFile::ReadAll(const IndexHeader& header) {
-  IndexSnapshot snapshot;
-  snapshot.header = header;
-  if (header.num_records == 0) return snapshot;
-  RecordReader reader(fd_.get(), 0, header.num_records);
-  snapshot.records.resize(header.num_records);
-  uint32_t previous_uid = 0;
-  for (IndexRecord& record : snapshot.records) {
-    SATRAP_ASSIGN_OR_RETURN(std::string_view bytes, reader.Next());
-    SATRAP_RETURN_IF_ERROR(DecodeIndexRecordInto(bytes, &record));
-    if (record.uid <= previous_uid || record.uid >= header.uidnext) {
-      return Status::Corrupt("cyrus.index: uids out of order");
-    }
-    previous_uid = record.uid;
-  }
-  return snapshot;
-}
-
-Status IndexFile::ReadChanges(const IndexHeader& header, IndexSnapshot* snapshot) {
-  const uint32_t known = static_cast<uint32_t>(snapshot->records.size());
-  const uint64_t seen_modseq = snapshot->header.highestmodseq;
+Status IndexFile::CheckAndMap(const IndexHeader& header, MappedIndex* mapped) {
+  IndexRecords& records = mapped->records;
+  const uint32_t known = records.count_;
+  const uint64_t seen_modseq = known > 0 ? mapped->header.highestmodseq : 0;
   if (header.num_records < known || header.highestmodseq < seen_modseq) {
     return Status::Corrupt("cyrus.index: records vanished");
   }
-  // Every change takes exactly one new modseq for exactly one record. When
-  // the modseqs taken since the snapshot are as many as the records
-  // appended, no older record was touched and only the new ones are read.
-  const uint32_t appended = header.num_records - known;
-  const bool only_appended = header.highestmodseq - seen_modseq == appended;
-  const uint32_t first = only_appended ? known : 0;
-  std::vector<std::pair<uint32_t, IndexRecord>> changed;
-  if (header.num_records > first) {
-    RecordReader reader(fd_.get(), first, header.num_records - first);
-    uint32_t previous_uid = first > 0 ? snapshot->records[first - 1].uid : 0;
-    for (uint32_t i = first; i < header.num_records; ++i) {
-      SATRAP_ASSIGN_OR_RETURN(std::string_view bytes, reader.Next());
-      if (i < known && RecordModseq(bytes) <= seen_modseq) {
-        previous_uid = snapshot->records[i].uid;
-        continue;  // not rewritten since the snapshot
-      }
-      SATRAP_ASSIGN_OR_RETURN(IndexRecord record, DecodeIndexRecord(bytes));
-      bool uid_ok = i < known ? record.uid == snapshot->records[i].uid
-                              : record.uid > previous_uid && record.uid < header.uidnext;
-      if (!uid_ok) return Status::Corrupt("cyrus.index: uids out of order");
-      if (record.modseq <= seen_modseq) {
-        return Status::Corrupt("cyrus.index: a new record with an old modseq");
-      }
-      previous_uid = record.uid;
-      changed.emplace_back(i, record);
-    }
+  if (header.num_records >= kMaxIndexRecords) {
+    return Status::Corrupt("cyrus.index: too many records");
   }
-  // Everything checked: only now is the snapshot touched.
-  snapshot->records.resize(header.num_records);
-  for (const auto& [i, record] : changed) snapshot->records[i] = record;
-  snapshot->header = header;
+  if (header.num_records == 0) {
+    mapped->header = header;
+    return Status::Ok();
+  }
+  // Never map (and so never read) past the end of the file: a header that
+  // claims more records than the file holds is damage, not a SIGBUS.
+  const size_t needed = kIndexHeaderSize + size_t{header.num_records} * kIndexRecordSize;
+  struct stat st;
+  if (::fstat(fd_.get(), &st) < 0) return Status::FromErrno("fstat cyrus.index", errno);
+  if (static_cast<size_t>(st.st_size) < needed) {
+    return Status::Corrupt("cyrus.index: shorter than its header says");
+  }
+  SATRAP_RETURN_IF_ERROR(records.MapFile(fd_.get(), needed));
+  // Every change takes exactly one new modseq for exactly one record. When
+  // the modseqs taken since the last check are as many as the records
+  // appended, no older record was touched and only the new ones are checked;
+  // otherwise the ones whose modseq moved.
+  const uint32_t appended = header.num_records - known;
+  const bool only_appended = known > 0 && header.highestmodseq - seen_modseq == appended;
+  const uint32_t first = only_appended ? known : 0;
+  uint32_t previous_uid = first > 0 ? records.Uid(first - 1) : 0;
+  for (uint32_t i = first; i < header.num_records; ++i) {
+    const std::string_view bytes(records.At(i), kIndexRecordSize);
+    const uint32_t uid = records.Uid(i);
+    if (known > 0 && i < known && RecordModseq(bytes) <= seen_modseq) {
+      previous_uid = uid;
+      continue;  // checked before and not rewritten since
+    }
+    if (!IndexRecordChecksumOk(bytes)) {
+      return Status::Corrupt("cyrus.index: record checksum mismatch");
+    }
+    if (uid <= previous_uid || uid >= header.uidnext) {
+      return Status::Corrupt("cyrus.index: uids out of order");
+    }
+    if (i >= known && known > 0 && RecordModseq(bytes) <= seen_modseq) {
+      return Status::Corrupt("cyrus.index: a new record with an old modseq");
+    }
+    previous_uid = uid;
+  }
+  records.count_ = header.num_records;
+  mapped->header = header;
   return Status::Ok();
+}
+
+Result<IndexSnapshot> IndexFile::ReadAll(const IndexHeader& header) {
+  MappedIndex mapped;
+  SATRAP_RETURN_IF_ERROR(CheckAndMap(header, &mapped));
+  IndexSnapshot snapshot;
+  snapshot.header = header;
+  snapshot.records.reserve(header.num_records);
+  for (uint32_t i = 0; i < header.num_records; ++i) {
+    snapshot.records.push_back(mapped.records.Decode(i));
+  }
+  return snapshot;
 }
 
 Status IndexFile::RepairDirty() {
@@ -255,9 +227,19 @@ Result<IndexSnapshot> IndexFile::Snapshot() {
   return snapshot;
 }
 
-Status IndexFile::UpdateSnapshot(IndexSnapshot* snapshot) {
+Status IndexFile::Map(MappedIndex* mapped) {
   return UnderCleanSharedLock(
-      [&](const IndexHeader& header) { return ReadChanges(header, snapshot); });
+      [&](const IndexHeader& header) { return CheckAndMap(header, mapped); });
+}
+
+Result<IndexRecord> IndexFile::ReadRecordShared(uint32_t position) {
+  std::string bytes(kIndexRecordSize, '\0');
+  SATRAP_RETURN_IF_ERROR(Lock(F_RDLCK, 0, true));
+  Status read = PreadExact(fd_.get(), bytes.data(), bytes.size(),
+                           kIndexHeaderSize + off_t{position} * kIndexRecordSize);
+  (void)Lock(F_UNLCK, 0, true);
+  SATRAP_RETURN_IF_ERROR(read);
+  return DecodeIndexRecord(bytes);
 }
 
 Result<IndexHeader> IndexFile::Begin() {

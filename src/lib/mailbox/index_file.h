@@ -38,11 +38,14 @@
 #include "base/file.h"
 #include "base/result.h"
 #include "mailbox/index_format.h"
+#include "mailbox/index_map.h"
 
 namespace satrap::mailbox {
 
 inline constexpr const char* kIndexFileName = "cyrus.index";
 inline constexpr uint32_t kMailboxDirty = 1u << 1;  // header option: writer died mid-change
+// A session numbers records in 30 bits (mailbox.h); no real mailbox comes near.
+inline constexpr uint32_t kMaxIndexRecords = (1u << 30) - 1;
 
 struct IndexSnapshot {
   IndexHeader header;
@@ -70,18 +73,23 @@ class IndexFile {
   // True when cyrus.index in the folder is no longer this file.
   bool Replaced() const;
 
-  // A consistent copy of header and records, under the shared index lock.
+  // A consistent decoded copy of header and records, under the shared index
+  // lock, for the tools and whole-mailbox operations (open mailboxes use
+  // Map()).
   // A dirty header is repaired first (briefly taking the exclusive lock).
   // kCorrupt when any record fails its check.
   Result<IndexSnapshot> Snapshot();
-  // Brings `snapshot`, an earlier Snapshot() of this same file, up to date,
-  // under the shared index lock. Only records appended since or rewritten
-  // since (their modseq is above the snapshot's highestmodseq: every
-  // in-place change takes a new modseq, anything else replaces the file) are
-  // checked and decoded, so refreshing a 100,000-message mailbox after one
-  // APPEND costs a scan of modseqs, not a decode of the index. On error the
-  // snapshot is left as it was.
-  Status UpdateSnapshot(IndexSnapshot* snapshot);
+  // Brings `mapped` (index_map.h) up to date under the shared index lock:
+  // maps what the file has grown by and checks every record not checked
+  // before or rewritten since (its modseq is above the last header's
+  // highestmodseq: every in-place change takes a new modseq, anything else
+  // replaces the file). The first call checks them all. So refreshing a
+  // 100,000-message mailbox after one APPEND checks one record. On error
+  // `mapped` keeps its header and records count.
+  Status Map(MappedIndex* mapped);
+  // The record at `position` read from the file under the shared index lock,
+  // checked: for a record that a mapping showed half-rewritten.
+  Result<IndexRecord> ReadRecordShared(uint32_t position);
   // Just the header, under the shared lock (cheap check for changes).
   Result<IndexHeader> ReadHeader();
 
@@ -120,8 +128,9 @@ class IndexFile {
   // Runs `read` under the shared index lock with a clean header (repairing
   // a dirty one first).
   Status UnderCleanSharedLock(const std::function<Status(const IndexHeader&)>& read);
+  // Under the index lock, with `header` just read.
+  Status CheckAndMap(const IndexHeader& header, MappedIndex* mapped);
   Result<IndexSnapshot> ReadAll(const IndexHeader& header);
-  Status ReadChanges(const IndexHeader& header, IndexSnapshot* snapshot);
 
   int dir_fd_;
   UniqueFd fd_;

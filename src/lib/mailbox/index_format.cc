@@ -104,12 +104,11 @@ Result<IndexRecord> DecodeIndexRecord(std::string_view bytes) {
   return r;
 }
 
-Status DecodeIndexRecordInto(std::string_view bytes, IndexRecord* out) {
-  if (bytes.size() < kIndexRecordSize) return Status::Corrupt("cyrus.index: short record");
-  const char* p = bytes.data();
-  if (GetU32(p + 92) != Crc32c(bytes.substr(0, 92))) {
-    return Status::Corrupt("cyrus.index: record checksum mismatch");
-  }
+bool IndexRecordChecksumOk(std::string_view bytes) {
+  return bytes.size() >= kIndexRecordSize && GetU32(bytes.data() + 92) == Crc32c(bytes.substr(0, 92));
+}
+
+void DecodeIndexRecordFields(const char* p, IndexRecord* out) {
   IndexRecord& r = *out;
   r.uid = GetU32(p + 0);
   r.system_flags = GetU32(p + 4);
@@ -122,7 +121,15 @@ Status DecodeIndexRecordInto(std::string_view bytes, IndexRecord* out) {
   for (int i = 0; i < 4; ++i) r.keywords[i] = GetU32(p + 48 + 4 * i);
   std::memcpy(r.guid.data(), p + 64, r.guid.size());
   r.date_zone_minutes = static_cast<int16_t>(GetU16(p + 84));
-  if (r.uid == 0) return Status::Corrupt("cyrus.index: record with uid 0");
+}
+
+Status DecodeIndexRecordInto(std::string_view bytes, IndexRecord* out) {
+  if (bytes.size() < kIndexRecordSize) return Status::Corrupt("cyrus.index: short record");
+  if (!IndexRecordChecksumOk(bytes)) {
+    return Status::Corrupt("cyrus.index: record checksum mismatch");
+  }
+  DecodeIndexRecordFields(bytes.data(), out);
+  if (out->uid == 0) return Status::Corrupt("cyrus.index: record with uid 0");
   return Status::Ok();
 }
 

@@ -123,6 +123,11 @@ Result<IndexRecord> DecodeIndexRecord(std::string_view bytes);
 // The same into `*out` (left partly written on error), for decoding a whole
 // index without a copy per record.
 Status DecodeIndexRecordInto(std::string_view bytes, IndexRecord* out);
+// Whether the CRC of an encoded record (kIndexRecordSize bytes) checks out.
+bool IndexRecordChecksumOk(std::string_view bytes);
+// The fields of an encoded record at `bytes`, nothing checked: for records
+// whose CRC was checked already (index_map.h).
+void DecodeIndexRecordFields(const char* bytes, IndexRecord* out);
 // The modseq field of an encoded record (kIndexRecordSize bytes), unchecked:
 // enough to tell whether a record was rewritten since a snapshot.
 uint64_t RecordModseq(std::string_view bytes);

@@ -75,21 +75,21 @@ Status Mailbox::OpenFiles(const std::string& folder) {
   if (header_.uniqueid != entry_.uniqueid) {
     return Status::Corrupt("cyrus.header of " + entry_.name + " has another unique id");
   }
-  SATRAP_ASSIGN_OR_RETURN(snapshot_, index_->Snapshot());
-  if (snapshot_.header.options & kMailboxDeleted) return Status::NotFound("mailbox deleted");
-  view_modseq_ = snapshot_.header.highestmodseq;
-  view_.reserve(snapshot_.records.size());
-  for (uint32_t i = 0; i < snapshot_.records.size(); ++i) {
-    const IndexRecord& r = snapshot_.records[i];
-    view_last_uid_ = r.uid;
-    if (Shows(r)) view_.push_back({r.uid, i, false, false, 0});
+  SATRAP_RETURN_IF_ERROR(index_->Map(&index_map_));
+  if (index_map_.header.options & kMailboxDeleted) return Status::NotFound("mailbox deleted");
+  view_modseq_ = index_map_.header.highestmodseq;
+  const IndexRecords& records = index_map_.records;
+  view_.reserve(records.size());
+  for (uint32_t i = 0; i < records.size(); ++i) {
+    view_last_uid_ = records.Uid(i);
+    if (Shows(i)) view_.push_back({view_last_uid_, i, 0, 0});
   }
   return ClaimRecent();
 }
 
 Status Mailbox::ClaimRecent() {
   if (read_only_ || !claims_recent_ || view_.empty()) return Status::Ok();
-  if (snapshot_.header.recent_uid >= view_last_uid_) return Status::Ok();
+  if (index_map_.header.recent_uid >= view_last_uid_) return Status::Ok();
   SATRAP_ASSIGN_OR_RETURN(IndexHeader header, index_->Begin());
   const uint32_t claimed_from = header.recent_uid;
   if (claimed_from >= view_last_uid_) {
@@ -99,9 +99,9 @@ Status Mailbox::ClaimRecent() {
   header.recent_uid = view_last_uid_;
   // \Recent is a hint, not data: no sync for it.
   SATRAP_RETURN_IF_ERROR(index_->Commit(header, false));
-  snapshot_.header.recent_uid = view_last_uid_;
+  index_map_.header.recent_uid = view_last_uid_;
   for (ViewEntry& e : view_) {
-    if (e.uid > claimed_from) e.recent = true;
+    if (e.uid > claimed_from) e.recent = 1;
   }
   return Status::Ok();
 }
@@ -113,45 +113,68 @@ Status Mailbox::ReadKeywordsIfChanged() {
 }
 
 void Mailbox::Rebind() {
-  const std::vector<IndexRecord>& records = snapshot_.records;
-  size_t r = 0;
+  const IndexRecords& records = index_map_.records;
+  uint32_t r = 0;
   for (ViewEntry& e : view_) {
-    while (r < records.size() && records[r].uid < e.uid) ++r;
-    e.record = (r < records.size() && records[r].uid == e.uid) ? static_cast<uint32_t>(r)
-                                                                : kNoRecord;
+    while (r < records.size() && records.Uid(r) < e.uid) ++r;
+    e.record = (r < records.size() && records.Uid(r) == e.uid) ? r : kNoRecord;
   }
+}
+
+std::optional<IndexRecord> Mailbox::CurrentRecord(uint32_t position) const {
+  if (Result<IndexRecord> record = index_map_.records.DecodeChecked(position); record.ok()) {
+    return *record;
+  }
+  // Caught while another process rewrote it: writers hold the index lock.
+  Result<IndexRecord> record = index_->ReadRecordShared(position);
+  if (record.ok()) return *record;
+  log::Error("%s: record %u: %s", name().c_str(), position, record.status().ToString().c_str());
+  return std::nullopt;
 }
 
 RefreshChanges Mailbox::Merge(bool allow_expunges) {
   RefreshChanges changes;
   Rebind();
-  const std::vector<IndexRecord>& records = snapshot_.records;
-  for (size_t i = view_.size(); i-- > 0;) {
-    ViewEntry& e = view_[i];
-    const bool gone = e.record == kNoRecord || records[e.record].expunged();
-    if (!gone) continue;
-    if (allow_expunges) {
-      changes.expunged.push_back(static_cast<uint32_t>(i + 1));
-      view_.erase(view_.begin() + static_cast<long>(i));
-    } else {
-      e.expunge_pending = true;
+  const IndexRecords& records = index_map_.records;
+  if (allow_expunges) {
+    // One pass keeping the survivors in order (erasing one by one is
+    // quadratic when a large EXPUNGE comes in from elsewhere).
+    size_t kept = 0;
+    for (size_t i = 0; i < view_.size(); ++i) {
+      const ViewEntry e = view_[i];
+      if (e.record == kNoRecord || records.Expunged(e.record)) {
+        changes.expunged.push_back(static_cast<uint32_t>(i + 1));
+      } else {
+        view_[kept++] = e;
+      }
+    }
+    view_.resize(kept);
+    // Each "* n EXPUNGE" renumbers the ones after it: report highest first.
+    std::reverse(changes.expunged.begin(), changes.expunged.end());
+  } else {
+    for (ViewEntry& e : view_) {
+      if (e.record == kNoRecord || records.Expunged(e.record)) e.expunge_pending = 1;
     }
   }
   for (size_t i = 0; i < view_.size(); ++i) {
     const ViewEntry& e = view_[i];
     if (e.expunge_pending || e.record == kNoRecord) continue;
-    const uint64_t modseq = records[e.record].modseq;
-    if (modseq > view_modseq_ && modseq > e.reported_modseq) {
+    const uint64_t modseq = records.Modseq(e.record);
+    if (modseq <= view_modseq_) continue;
+    auto own = reported_modseqs_.find(e.uid);
+    if (own == reported_modseqs_.end() || modseq > own->second) {
       changes.flags_changed.push_back(static_cast<uint32_t>(i + 1));
     }
   }
+  reported_modseqs_.clear();
   const size_t before = view_.size();
   for (uint32_t i = 0; i < records.size(); ++i) {
-    if (records[i].uid <= view_last_uid_) continue;
-    view_last_uid_ = records[i].uid;
-    if (Shows(records[i])) view_.push_back({records[i].uid, i, false, false, 0});
+    const uint32_t uid = records.Uid(i);
+    if (uid <= view_last_uid_) continue;
+    view_last_uid_ = uid;
+    if (Shows(i)) view_.push_back({uid, i, 0, 0});
   }
-  view_modseq_ = snapshot_.header.highestmodseq;
+  view_modseq_ = index_map_.header.highestmodseq;
   changes.exists = exists();
   changes.exists_changed = view_.size() != before || !changes.expunged.empty();
   return changes;
@@ -173,32 +196,35 @@ Result<RefreshChanges> Mailbox::Refresh(bool allow_expunges) {
     index_->ReleaseOpen();
     index_ = std::move(*reopened);
     SATRAP_RETURN_IF_ERROR(index_->HoldOpenShared());
-    snapshot_.header.generation = ~uint64_t{0};
   }
   SATRAP_ASSIGN_OR_RETURN(IndexHeader header, index_->ReadHeader());
   bool pending = false;
   for (const ViewEntry& e : view_) pending = pending || e.expunge_pending;
   RefreshChanges changes;
-  if (header.generation == snapshot_.header.generation && !(allow_expunges && pending)) {
+  if (!replaced && header.generation == index_map_.header.generation &&
+      !(allow_expunges && pending)) {
     changes.exists = exists();
     return changes;
   }
-  const uint32_t keywords_generation = snapshot_.header.keywords_generation;
+  const uint32_t keywords_generation = index_map_.header.keywords_generation;
   if (replaced) {
-    SATRAP_ASSIGN_OR_RETURN(snapshot_, index_->Snapshot());
+    // A new file: map and check it whole (the view is rebound by uid).
+    MappedIndex fresh;
+    SATRAP_RETURN_IF_ERROR(index_->Map(&fresh));
+    index_map_ = std::move(fresh);
   } else {
-    SATRAP_RETURN_IF_ERROR(index_->UpdateSnapshot(&snapshot_));
+    SATRAP_RETURN_IF_ERROR(index_->Map(&index_map_));
   }
-  if (snapshot_.header.options & kMailboxDeleted) {
+  if (index_map_.header.options & kMailboxDeleted) {
     changes.mailbox_gone = true;
     return changes;
   }
-  if (snapshot_.header.keywords_generation != keywords_generation) {
+  if (index_map_.header.keywords_generation != keywords_generation) {
     SATRAP_RETURN_IF_ERROR(ReadKeywordsIfChanged());
   }
   const uint32_t old_exists = exists();
   changes = Merge(allow_expunges);
-  changes.keywords_changed = snapshot_.header.keywords_generation != keywords_generation;
+  changes.keywords_changed = index_map_.header.keywords_generation != keywords_generation;
   if (exists() > old_exists) SATRAP_RETURN_IF_ERROR(ClaimRecent());
   changes.recent = recent_count();
   return changes;
@@ -209,11 +235,11 @@ uint32_t Mailbox::Uid(uint32_t msgno) const {
   return view_[msgno - 1].uid;
 }
 
-const IndexRecord& Mailbox::Record(uint32_t msgno) const {
+IndexRecord Mailbox::Record(uint32_t msgno) const {
   CHECK(msgno >= 1 && msgno <= view_.size()) << "msgno " << msgno;
   const ViewEntry& e = view_[msgno - 1];
   CHECK(e.record != kNoRecord) << "record of uid " << e.uid << " is gone";
-  return snapshot_.records[e.record];
+  return index_map_.records.Decode(e.record);
 }
 
 bool Mailbox::IsExpungePending(uint32_t msgno) const {
@@ -227,7 +253,9 @@ MessageFlags Mailbox::Flags(uint32_t msgno) const {
   MessageFlags flags;
   flags.recent = e.recent;
   if (e.record == kNoRecord) return flags;
-  const IndexRecord& r = snapshot_.records[e.record];
+  std::optional<IndexRecord> current = CurrentRecord(e.record);
+  if (!current) return flags;
+  const IndexRecord& r = *current;
   flags.system = r.system_flags & kSystemFlagsMask;
   flags.keywords = r.keywords;
   flags.modseq = r.modseq;
@@ -263,7 +291,7 @@ uint32_t Mailbox::first_unseen() const {
 }
 
 void Mailbox::TryCompact() {
-  if (snapshot_.header.expunged == 0 || !index_->TryOpenExclusive()) return;
+  if (index_map_.header.expunged == 0 || !index_->TryOpenExclusive()) return;
   // Nobody else has the mailbox open: no view numbers an expunged message.
   Result<IndexHeader> header = index_->Begin();
   if (!header.ok()) return;

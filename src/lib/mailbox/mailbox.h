@@ -2,11 +2,11 @@
 //
 // Opened by Store::Open() (SELECT / EXAMINE), closed by destruction. While
 // open it holds the shared open lock on cyrus.index (index_file.h) and keeps:
-//   - a snapshot of the index (header + every record, ~100 bytes a message),
-//     reread only when the index generation changes;
-//   - the session's view: message sequence numbers (msgno, 1-based) mapped to
-//     uids, which messages are \Recent for this session, the last highest
-//     modseq it reported.
+//   - the index mapped (index_map.h): the header as of the last Refresh() and
+//     the records in place, checked again only where they changed;
+//   - the session's view, 8 bytes a message: message sequence numbers
+//     (msgno, 1-based) mapped to uids and record positions, which messages
+//     are \Recent for this session; the last highest modseq it reported.
 //
 // Expunges (the Cyrus choice, "delayed expunge"): an expunge marks records
 // expunged in place and unlinks their files at once; records stay in
@@ -17,8 +17,12 @@
 // which imapd answers with NO as RFC 2180 §4.1.2 allows) until a command that
 // may announce EXPUNGE calls Refresh(true). Dovecot's alternative (a
 // transaction log per mailbox) gives O(changes) refreshes but doubles the
-// files per append; with fixed 96-byte records a full reread on change is a
-// single pread of num_records * 96 bytes.
+// files per append; with fixed 96-byte records mapped, a refresh after a
+// change checks the records whose modseq moved.
+//
+// Flags are read live from the mapping, so a FETCH may show another
+// session's change before the next Refresh() announces it (harmless: the
+// announcement follows, as RFC 3501 §7 allows unsolicited FETCH responses).
 //
 // \Recent (RFC 3501 §2.3.2): the first read-write session to see a message
 // claims it, through recent_uid in the index header; EXAMINE never claims.
@@ -37,6 +41,7 @@
 #include <set>
 #include <span>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -46,6 +51,7 @@
 #include "base/result.h"
 #include "mailbox/header_file.h"
 #include "mailbox/index_file.h"
+#include "mailbox/index_map.h"
 #include "mailbox/mboxlist.h"
 
 namespace satrap::mailbox {
@@ -58,6 +64,8 @@ struct MessageFlags {
   KeywordBits keywords{};
   bool recent = false;
   uint64_t modseq = 0;
+
+  bool HasKeyword(int n) const { return (keywords[n / 32] >> (n % 32)) & 1u; }
 };
 
 // What changed since the last Refresh(), in the order imapd must report it
@@ -105,9 +113,9 @@ class Mailbox {
   acl::Rights rights() const { return rights_; }
   bool read_only() const { return read_only_; }
 
-  uint32_t uidvalidity() const { return snapshot_.header.uidvalidity; }
-  uint32_t uidnext() const { return snapshot_.header.uidnext; }
-  uint64_t highestmodseq() const { return snapshot_.header.highestmodseq; }
+  uint32_t uidvalidity() const { return index_map_.header.uidvalidity; }
+  uint32_t uidnext() const { return index_map_.header.uidnext; }
+  uint64_t highestmodseq() const { return index_map_.header.highestmodseq; }
   // Messages in this session's view.
   uint32_t exists() const { return static_cast<uint32_t>(view_.size()); }
   uint32_t recent_count() const;
@@ -118,7 +126,10 @@ class Mailbox {
 
   // msgno is 1..exists(); out-of-range is a bug (CHECK).
   uint32_t Uid(uint32_t msgno) const;
-  const IndexRecord& Record(uint32_t msgno) const;
+  // The message's index record. Its fixed fields (uid, dates, sizes, cache
+  // location, GUID) are exact; for flags, keywords and modseq ask Flags(),
+  // which reads them consistently.
+  IndexRecord Record(uint32_t msgno) const;
   MessageFlags Flags(uint32_t msgno) const;
   // True when another session expunged it and the view has not reported it.
   bool IsExpungePending(uint32_t msgno) const;
@@ -173,7 +184,7 @@ class Mailbox {
 
   // --- POP3 (Store::OpenMaildrop) -------------------------------------------
   // The last POP3 login recorded in the index (unix seconds, 0 = never).
-  int64_t pop3_last_login() const { return snapshot_.header.pop3_last_login; }
+  int64_t pop3_last_login() const { return index_map_.header.pop3_last_login; }
   // Records `when` as the last POP3 login (popminpoll), under the index lock.
   // pop3d calls it when the session ends in the UPDATE state, as Cyrus does.
   Status SetPop3LastLogin(int64_t when);
@@ -183,21 +194,24 @@ class Mailbox {
 
  private:
   friend class Store;
+  // 8 bytes: a session on 100,000 messages keeps 800 KB of view.
   struct ViewEntry {
     uint32_t uid;
-    uint32_t record;  // position in snapshot_.records, kNoRecord if gone
-    bool recent;
-    bool expunge_pending;
-    uint64_t reported_modseq = 0;  // this session's own STORE, already answered
+    uint32_t record : 30;  // position in index_map_.records, kNoRecord if gone
+    uint32_t recent : 1;
+    uint32_t expunge_pending : 1;
   };
-  static constexpr uint32_t kNoRecord = UINT32_MAX;
+  static constexpr uint32_t kNoRecord = kMaxIndexRecords;
 
   Mailbox(Store* store, MailboxEntry entry, acl::Identity who, acl::Rights rights,
           bool read_only);
   Status OpenFiles(const std::string& folder);
-  Status Reload();                 // snapshot_ + header_ from disk
   Status ClaimRecent();            // read-write sessions: take the new \Recent
   void Rebind();                   // view_ record positions after a reload
+  // The record at `position`, flags included, read consistently: a record
+  // caught mid-rewrite by another process is read again under the index
+  // lock. nullopt (and a logged error) when even that fails the CRC.
+  std::optional<IndexRecord> CurrentRecord(uint32_t position) const;
   RefreshChanges Merge(bool allow_expunges);
   Status ReadKeywordsIfChanged();
   void TryCompact();
@@ -205,8 +219,9 @@ class Mailbox {
   // drops their quota usage and unlinks their files.
   Status ExpungeMatching(const std::vector<uint32_t>* uids, bool require_deleted);
   // Whether a record enters this session's view.
-  bool Shows(const IndexRecord& r) const {
-    return !r.expunged() && !(hide_deleted_ && (r.system_flags & kFlagDeleted));
+  bool Shows(uint32_t position) const {
+    const uint32_t flags = index_map_.records.SystemFlags(position);
+    return !(flags & kFlagExpunged) && !(hide_deleted_ && (flags & kFlagDeleted));
   }
 
   Store* store_;
@@ -218,8 +233,11 @@ class Mailbox {
   UniqueFd dir_fd_;
   std::unique_ptr<IndexFile> index_;
   MailboxHeader header_;
-  IndexSnapshot snapshot_;
+  MappedIndex index_map_;
   std::vector<ViewEntry> view_;
+  // Modseqs this session's own STOREs gave (by uid), already answered: not
+  // announced again by the next Refresh(), which clears them.
+  std::unordered_map<uint32_t, uint64_t> reported_modseqs_;
   uint64_t view_modseq_ = 0;
   uint32_t view_last_uid_ = 0;
   std::unique_ptr<SeenState> seen_;  // non-owners only

@@ -77,7 +77,7 @@ Status Mailbox::SetPop3LastLogin(int64_t when) {
   header.pop3_last_login = when;
   // A hint for the next login, not mail: no sync of its own.
   SATRAP_RETURN_IF_ERROR(index_->Commit(header, false));
-  snapshot_.header.pop3_last_login = when;
+  index_map_.header.pop3_last_login = when;
   return Status::Ok();
 }
 

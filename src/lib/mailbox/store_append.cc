@@ -154,9 +154,10 @@ Result<std::vector<PreparedMessage>> PrepareFromMailbox(Mailbox& source,
     p.header_size = r.header_size;
     p.guid = r.guid;
     SATRAP_ASSIGN_OR_RETURN(p.cache_payload, source.CachePayload(m));
-    p.system_flags = source.Flags(m).system;
+    const MessageFlags flags = source.Flags(m);
+    p.system_flags = flags.system;
     for (int k = 0; k < kMaxKeywords && k < static_cast<int>(source.keywords().size()); ++k) {
-      if (r.HasKeyword(k)) p.keywords.push_back(source.keywords()[k]);
+      if (flags.HasKeyword(k)) p.keywords.push_back(source.keywords()[k]);
     }
     p.internal_date = r.internal_date;
     p.date_zone_minutes = r.date_zone_minutes;

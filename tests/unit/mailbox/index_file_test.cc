@@ -1,6 +1,7 @@
-// IndexFile::UpdateSnapshot: bringing an old snapshot up to date must give
-// exactly what a fresh Snapshot() gives, and must leave the old snapshot
-// alone when the file turns out to be damaged.
+// IndexFile::Map: refreshing an old mapping must show exactly what a fresh
+// Snapshot() gives, must check what changed (a damaged change is refused and
+// the mapping keeps its header), and must never read past the end of a
+// file whose header claims more records than it holds.
 #include "mailbox/index_file.h"
 
 #include <fcntl.h>
@@ -68,34 +69,56 @@ class IndexFileTest : public ::testing::Test {
     ASSERT_TRUE(writer->Commit(*header, false).ok());
   }
 
+  // Every record of `mapped`, decoded.
+  static std::vector<IndexRecord> Decoded(const MappedIndex& mapped) {
+    std::vector<IndexRecord> out;
+    for (uint32_t i = 0; i < mapped.records.size(); ++i) out.push_back(mapped.records.Decode(i));
+    return out;
+  }
+
+  void FlipByte(off_t at) {
+    UniqueFd fd(::openat(dir_.get(), kIndexFileName, O_RDWR | O_CLOEXEC));
+    char byte;
+    ASSERT_EQ(::pread(fd.get(), &byte, 1, at), 1);
+    byte = static_cast<char>(byte ^ 0x40);
+    ASSERT_EQ(::pwrite(fd.get(), &byte, 1, at), 1);
+  }
+
   std::string root_;
   UniqueFd dir_;
 };
 
-TEST_F(IndexFileTest, UpdatedSnapshotEqualsAFreshOne) {
+TEST_F(IndexFileTest, RefreshedMappingEqualsAFreshSnapshot) {
   std::unique_ptr<IndexFile> reader = Open();
-  Result<IndexSnapshot> snapshot = reader->Snapshot();
-  ASSERT_TRUE(snapshot.ok());
+  MappedIndex mapped;
+  ASSERT_TRUE(reader->Map(&mapped).ok());
+  ASSERT_EQ(mapped.records.size(), 5u);
   ChangeFromElsewhere();
-  Status updated = reader->UpdateSnapshot(&*snapshot);
+  // The mapping is live: the change shows through before any refresh, but
+  // the header (and so the records in use) stays as it was.
+  EXPECT_TRUE(mapped.records.SystemFlags(1) & kFlagSeen);
+  EXPECT_EQ(mapped.records.size(), 5u);
+  Status updated = reader->Map(&mapped);
   ASSERT_TRUE(updated.ok()) << updated.ToString();
   Result<IndexSnapshot> fresh = reader->Snapshot();
   ASSERT_TRUE(fresh.ok());
-  EXPECT_EQ(snapshot->records, fresh->records);
-  EXPECT_EQ(snapshot->header.highestmodseq, fresh->header.highestmodseq);
-  EXPECT_EQ(snapshot->header.num_records, 6u);
-  EXPECT_TRUE(snapshot->records[1].system_flags & kFlagSeen);
-  EXPECT_TRUE(snapshot->records[3].expunged());
-  EXPECT_EQ(snapshot->records[5].uid, 6u);
+  EXPECT_EQ(Decoded(mapped), fresh->records);
+  EXPECT_EQ(mapped.header, fresh->header);
+  EXPECT_EQ(mapped.header.num_records, 6u);
+  EXPECT_TRUE(mapped.records.Expunged(3));
+  EXPECT_EQ(mapped.records.Uid(5), 6u);
+  Result<IndexRecord> checked = mapped.records.DecodeChecked(1);
+  ASSERT_TRUE(checked.ok());
+  EXPECT_EQ(*checked, fresh->records[1]);
 }
 
-// Only appends since the snapshot: the reader maps and reads just the new
-// records, and must still see them exactly; a store in the same round must
-// not be missed.
+// Only appends since the last refresh: just the new records are checked,
+// and they must still be seen exactly; a store in the same round must not
+// be missed.
 TEST_F(IndexFileTest, AppendsAloneAndAppendsWithAChange) {
   std::unique_ptr<IndexFile> reader = Open();
-  Result<IndexSnapshot> snapshot = reader->Snapshot();
-  ASSERT_TRUE(snapshot.ok());
+  MappedIndex mapped;
+  ASSERT_TRUE(reader->Map(&mapped).ok());
   for (int round = 0; round < 2; ++round) {
     std::unique_ptr<IndexFile> writer = Open();
     Result<IndexHeader> header = writer->Begin();
@@ -108,40 +131,71 @@ TEST_F(IndexFileTest, AppendsAloneAndAppendsWithAChange) {
       ASSERT_TRUE(writer->MarkDirty(*header).ok());
       ASSERT_TRUE(writer->WriteRecords(0, {(*records)[0]}).ok());
     }
-    std::vector<IndexRecord> added = {NewRecord(&*header), NewRecord(&*header)};
+    // Enough records to make the file grow past the mapped pages.
+    std::vector<IndexRecord> added;
+    for (int i = 0; i < 100; ++i) added.push_back(NewRecord(&*header));
     ASSERT_TRUE(writer->WriteRecords(header->num_records, added).ok());
     records->insert(records->end(), added.begin(), added.end());
     RecountHeader(*records, &*header);
     header->num_records = static_cast<uint32_t>(records->size());
     ASSERT_TRUE(writer->Commit(*header, false).ok());
 
-    Status updated = reader->UpdateSnapshot(&*snapshot);
+    Status updated = reader->Map(&mapped);
     ASSERT_TRUE(updated.ok()) << updated.ToString();
     Result<IndexSnapshot> fresh = reader->Snapshot();
     ASSERT_TRUE(fresh.ok());
-    EXPECT_EQ(snapshot->records, fresh->records) << "round " << round;
-    EXPECT_EQ(snapshot->header, fresh->header) << "round " << round;
+    EXPECT_EQ(Decoded(mapped), fresh->records) << "round " << round;
+    EXPECT_EQ(mapped.header, fresh->header) << "round " << round;
   }
-  EXPECT_EQ(snapshot->records.size(), 9u);
-  EXPECT_TRUE(snapshot->records[0].system_flags & kFlagFlagged);
+  EXPECT_EQ(mapped.records.size(), 205u);
+  EXPECT_TRUE(mapped.records.SystemFlags(0) & kFlagFlagged);
 }
 
-TEST_F(IndexFileTest, DamagedChangeLeavesTheSnapshotAsItWas) {
+TEST_F(IndexFileTest, DamagedChangeIsRefusedAndTheHeaderKept) {
   std::unique_ptr<IndexFile> reader = Open();
-  Result<IndexSnapshot> snapshot = reader->Snapshot();
-  ASSERT_TRUE(snapshot.ok());
-  const IndexSnapshot before = *snapshot;
+  MappedIndex mapped;
+  ASSERT_TRUE(reader->Map(&mapped).ok());
+  const IndexHeader before = mapped.header;
   ChangeFromElsewhere();
   // Flip a byte of the appended record (its size field).
-  const off_t at = kIndexHeaderSize + 5 * kIndexRecordSize + 20;
+  FlipByte(kIndexHeaderSize + 5 * kIndexRecordSize + 20);
+  EXPECT_EQ(reader->Map(&mapped).code(), Code::kCorrupt);
+  EXPECT_EQ(mapped.header, before);
+  EXPECT_EQ(mapped.records.size(), 5u);
+}
+
+TEST_F(IndexFileTest, DamagedRewrittenRecordIsRefused) {
+  std::unique_ptr<IndexFile> reader = Open();
+  MappedIndex mapped;
+  ASSERT_TRUE(reader->Map(&mapped).ok());
+  ChangeFromElsewhere();
+  // Record 1 was rewritten (its modseq moved): damage its keywords.
+  FlipByte(kIndexHeaderSize + 1 * kIndexRecordSize + 50);
+  EXPECT_EQ(reader->Map(&mapped).code(), Code::kCorrupt);
+  EXPECT_EQ(mapped.records.DecodeChecked(1).status().code(), Code::kCorrupt);
+  // Read from the file under the lock, it is just as damaged.
+  EXPECT_EQ(reader->ReadRecordShared(1).status().code(), Code::kCorrupt);
+  EXPECT_TRUE(reader->ReadRecordShared(2).ok());
+}
+
+TEST_F(IndexFileTest, FirstMappingChecksEveryRecord) {
+  FlipByte(kIndexHeaderSize + 2 * kIndexRecordSize + 10);
+  std::unique_ptr<IndexFile> reader = Open();
+  MappedIndex mapped;
+  EXPECT_EQ(reader->Map(&mapped).code(), Code::kCorrupt);
+  EXPECT_EQ(mapped.records.size(), 0u);
+}
+
+// A header claiming more records than the file holds (a truncated copy) is
+// refused, not mapped past the end of the file (which would be a SIGBUS).
+TEST_F(IndexFileTest, TruncatedFileIsRefused) {
   UniqueFd fd(::openat(dir_.get(), kIndexFileName, O_RDWR | O_CLOEXEC));
-  char byte;
-  ASSERT_EQ(::pread(fd.get(), &byte, 1, at), 1);
-  byte = static_cast<char>(byte ^ 0x40);
-  ASSERT_EQ(::pwrite(fd.get(), &byte, 1, at), 1);
-  EXPECT_EQ(reader->UpdateSnapshot(&*snapshot).code(), Code::kCorrupt);
-  EXPECT_EQ(snapshot->records, before.records);
-  EXPECT_EQ(snapshot->header.highestmodseq, before.header.highestmodseq);
+  ASSERT_EQ(::ftruncate(fd.get(), kIndexHeaderSize + 3 * kIndexRecordSize), 0);
+  std::unique_ptr<IndexFile> reader = Open();
+  MappedIndex mapped;
+  Status status = reader->Map(&mapped);
+  EXPECT_EQ(status.code(), Code::kCorrupt) << status.ToString();
+  EXPECT_EQ(reader->Snapshot().status().code(), Code::kCorrupt);
 }
 
 }  // namespace

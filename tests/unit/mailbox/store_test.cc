@@ -1,7 +1,9 @@
 // The store through its public API: create/delete/rename, ACL enforcement
 // (003 seed "Calculating Access", RFC 4314 §4), quota roots, append, STORE,
 // EXPUNGE and what another session's Refresh() sees (RFC 3501 §7.4.1).
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "base/file.h"
 #include "mailbox/store_internal.h"
@@ -119,6 +121,45 @@ TEST_F(StoreTest, AppendStoreExpungeAndAnotherSessionSeesIt) {
   ASSERT_TRUE(more.ok());
   EXPECT_TRUE(more->exists_changed);
   EXPECT_EQ(more->exists, 2u);
+}
+
+// Open mailboxes read records through a mapping of cyrus.index
+// (index_map.h): another session's flag change shows through at once and is
+// announced once by Refresh(); a session's own STORE is not announced back
+// to it; a record damaged on disk is never served as if valid.
+TEST_F(StoreTest, FlagsAreLiveAndADamagedRecordIsNotServed) {
+  ASSERT_TRUE(store_->CreateUser("alice").ok());
+  acl::Identity alice = User("alice");
+  for (const char* body : {"one", "two", "three"}) ASSERT_NE(AppendOne(alice, "user.alice", body), 0u);
+  auto a = store_->Open(alice, "user.alice", false);
+  auto b = store_->Open(alice, "user.alice", false);
+  ASSERT_TRUE(a.ok() && b.ok());
+  Mailbox& first = **a;
+  Mailbox& second = **b;
+  FlagChange flagged{FlagOp::kAdd, kFlagFlagged, {}, std::nullopt};
+  uint32_t one = 1;
+  ASSERT_TRUE(first.StoreFlags(std::span<const uint32_t>(&one, 1), flagged).ok());
+  EXPECT_TRUE(second.Flags(1).system & kFlagFlagged);
+  Result<RefreshChanges> theirs = second.Refresh(false);
+  ASSERT_TRUE(theirs.ok());
+  EXPECT_EQ(theirs->flags_changed, std::vector<uint32_t>{1});
+  Result<RefreshChanges> again = second.Refresh(false);
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->flags_changed.empty());
+  Result<RefreshChanges> mine = first.Refresh(false);
+  ASSERT_TRUE(mine.ok());
+  EXPECT_TRUE(mine->flags_changed.empty());
+
+  // Damage the flags of record 2 (uid 2) in the file, under both sessions.
+  UniqueFd index(::openat(second.dir_fd(), kIndexFileName, O_RDWR | O_CLOEXEC));
+  ASSERT_TRUE(index.valid());
+  const char garbage = 0x7f;
+  ASSERT_EQ(::pwrite(index.get(), &garbage, 1, kIndexHeaderSize + kIndexRecordSize + 4), 1);
+  EXPECT_EQ(second.Flags(2).system, 0u);
+  EXPECT_EQ(second.Record(2).uid, 2u);
+  EXPECT_TRUE(second.Flags(1).system & kFlagFlagged);
+  // A new session checks every record and refuses the mailbox.
+  EXPECT_EQ(store_->Open(alice, "user.alice", false).status().code(), Code::kCorrupt);
 }
 
 TEST_F(StoreTest, CompactionAfterLastClose) {

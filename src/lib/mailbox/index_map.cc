@@ -1,0 +1,50 @@
+#include "mailbox/index_map.h"
+
+#include <sys/mman.h>
+
+#include <cerrno>
+#include <utility>
+
+namespace satrap::mailbox {
+
+IndexRecords& IndexRecords::operator=(IndexRecords&& other) noexcept {
+  if (this != &other) {
+    Unmap();
+    base_ = std::exchange(other.base_, nullptr);
+    length_ = std::exchange(other.length_, 0);
+    count_ = std::exchange(other.count_, 0);
+  }
+  return *this;
+}
+
+void IndexRecords::Unmap() {
+  if (base_ != nullptr) ::munmap(base_, length_);
+  base_ = nullptr;
+  length_ = 0;
+  count_ = 0;
+}
+
+Status IndexRecords::MapFile(int fd, size_t length) {
+  if (length <= length_) return Status::Ok();
+  void* at = base_ == nullptr
+                 ? ::mmap(nullptr, length, PROT_READ, MAP_SHARED, fd, 0)
+                 : ::mremap(base_, length_, length, MREMAP_MAYMOVE);
+  if (at == MAP_FAILED) return Status::FromErrno("map cyrus.index", errno);
+  base_ = static_cast<char*>(at);
+  length_ = length;
+  return Status::Ok();
+}
+
+IndexRecord IndexRecords::Decode(uint32_t i) const {
+  IndexRecord record;
+  DecodeIndexRecordFields(At(i), &record);
+  return record;
+}
+
+Result<IndexRecord> IndexRecords::DecodeChecked(uint32_t i) const {
+  IndexRecord record;
+  SATRAP_RETURN_IF_ERROR(DecodeIndexRecordInto({At(i), kIndexRecordSize}, &record));
+  return record;
+}
+
+}  // namespace satrap::mailbox
