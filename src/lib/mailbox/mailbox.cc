@@ -100,9 +100,8 @@ Status Mailbox::ClaimRecent() {
   // \Recent is a hint, not data: no sync for it.
   SATRAP_RETURN_IF_ERROR(index_->Commit(header, false));
   index_map_.header.recent_uid = view_last_uid_;
-  for (ViewEntry& e : view_) {
-    if (e.uid > claimed_from) e.recent = 1;
-  }
+  // The newly claimed are the view's tail.
+  for (auto e = view_.rbegin(); e != view_.rend() && e->uid > claimed_from; ++e) e->recent = 1;
   return Status::Ok();
 }
 
@@ -132,43 +131,53 @@ std::optional<IndexRecord> Mailbox::CurrentRecord(uint32_t position) const {
   return std::nullopt;
 }
 
-RefreshChanges Mailbox::Merge(bool allow_expunges) {
+RefreshChanges Mailbox::Merge(bool allow_expunges, const MergeScope& scope) {
   RefreshChanges changes;
-  Rebind();
+  if (scope.moved) Rebind();
   const IndexRecords& records = index_map_.records;
-  if (allow_expunges) {
-    // One pass keeping the survivors in order (erasing one by one is
-    // quadratic when a large EXPUNGE comes in from elsewhere).
-    size_t kept = 0;
-    for (size_t i = 0; i < view_.size(); ++i) {
-      const ViewEntry e = view_[i];
-      if (e.record == kNoRecord || records.Expunged(e.record)) {
-        changes.expunged.push_back(static_cast<uint32_t>(i + 1));
-      } else {
-        view_[kept++] = e;
+  // Expunges and flag changes rewrite records in place; with only appends
+  // since the last look, neither needs a pass over a 100,000-record index.
+  if (scope.rewritten || expunges_pending_ > 0) {
+    if (allow_expunges) {
+      // One pass keeping the survivors in order (erasing one by one is
+      // quadratic when a large EXPUNGE comes in from elsewhere).
+      size_t kept = 0;
+      for (size_t i = 0; i < view_.size(); ++i) {
+        const ViewEntry e = view_[i];
+        if (e.record == kNoRecord || records.Expunged(e.record)) {
+          changes.expunged.push_back(static_cast<uint32_t>(i + 1));
+        } else {
+          view_[kept++] = e;
+        }
+      }
+      view_.resize(kept);
+      expunges_pending_ = 0;
+      // Each "* n EXPUNGE" renumbers the ones after it: report highest first.
+      std::reverse(changes.expunged.begin(), changes.expunged.end());
+    } else {
+      for (ViewEntry& e : view_) {
+        if (!e.expunge_pending && (e.record == kNoRecord || records.Expunged(e.record))) {
+          e.expunge_pending = 1;
+          ++expunges_pending_;
+        }
       }
     }
-    view_.resize(kept);
-    // Each "* n EXPUNGE" renumbers the ones after it: report highest first.
-    std::reverse(changes.expunged.begin(), changes.expunged.end());
-  } else {
-    for (ViewEntry& e : view_) {
-      if (e.record == kNoRecord || records.Expunged(e.record)) e.expunge_pending = 1;
-    }
   }
-  for (size_t i = 0; i < view_.size(); ++i) {
-    const ViewEntry& e = view_[i];
-    if (e.expunge_pending || e.record == kNoRecord) continue;
-    const uint64_t modseq = records.Modseq(e.record);
-    if (modseq <= view_modseq_) continue;
-    auto own = reported_modseqs_.find(e.uid);
-    if (own == reported_modseqs_.end() || modseq > own->second) {
-      changes.flags_changed.push_back(static_cast<uint32_t>(i + 1));
+  if (scope.rewritten) {
+    for (size_t i = 0; i < view_.size(); ++i) {
+      const ViewEntry& e = view_[i];
+      if (e.expunge_pending || e.record == kNoRecord) continue;
+      const uint64_t modseq = records.Modseq(e.record);
+      if (modseq <= view_modseq_) continue;
+      auto own = reported_modseqs_.find(e.uid);
+      if (own == reported_modseqs_.end() || modseq > own->second) {
+        changes.flags_changed.push_back(static_cast<uint32_t>(i + 1));
+      }
     }
   }
   reported_modseqs_.clear();
   const size_t before = view_.size();
-  for (uint32_t i = 0; i < records.size(); ++i) {
+  for (uint32_t i = scope.first_new; i < records.size(); ++i) {
     const uint32_t uid = records.Uid(i);
     if (uid <= view_last_uid_) continue;
     view_last_uid_ = uid;
@@ -198,15 +207,15 @@ Result<RefreshChanges> Mailbox::Refresh(bool allow_expunges) {
     SATRAP_RETURN_IF_ERROR(index_->HoldOpenShared());
   }
   SATRAP_ASSIGN_OR_RETURN(IndexHeader header, index_->ReadHeader());
-  bool pending = false;
-  for (const ViewEntry& e : view_) pending = pending || e.expunge_pending;
   RefreshChanges changes;
   if (!replaced && header.generation == index_map_.header.generation &&
-      !(allow_expunges && pending)) {
+      !(allow_expunges && expunges_pending_ > 0)) {
     changes.exists = exists();
     return changes;
   }
   const uint32_t keywords_generation = index_map_.header.keywords_generation;
+  const uint32_t known = index_map_.records.size();
+  const uint64_t known_modseq = index_map_.header.highestmodseq;
   if (replaced) {
     // A new file: map and check it whole (the view is rebound by uid).
     MappedIndex fresh;
@@ -222,8 +231,15 @@ Result<RefreshChanges> Mailbox::Refresh(bool allow_expunges) {
   if (index_map_.header.keywords_generation != keywords_generation) {
     SATRAP_RETURN_IF_ERROR(ReadKeywordsIfChanged());
   }
+  // Every change takes one modseq for one record: as many new modseqs as
+  // new records means nothing older was rewritten (as in IndexFile::Map).
+  MergeScope scope;
+  scope.moved = replaced;
+  scope.first_new = replaced ? 0 : known;
+  scope.rewritten = replaced || index_map_.header.highestmodseq - known_modseq !=
+                                    index_map_.records.size() - known;
   const uint32_t old_exists = exists();
-  changes = Merge(allow_expunges);
+  changes = Merge(allow_expunges, scope);
   changes.keywords_changed = index_map_.header.keywords_generation != keywords_generation;
   if (exists() > old_exists) SATRAP_RETURN_IF_ERROR(ClaimRecent());
   changes.recent = recent_count();

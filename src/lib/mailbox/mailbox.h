@@ -212,7 +212,13 @@ class Mailbox {
   // caught mid-rewrite by another process is read again under the index
   // lock. nullopt (and a logged error) when even that fails the CRC.
   std::optional<IndexRecord> CurrentRecord(uint32_t position) const;
-  RefreshChanges Merge(bool allow_expunges);
+  // What Merge() must look at after the index was mapped again.
+  struct MergeScope {
+    bool moved = false;      // a new file: record positions changed
+    bool rewritten = true;   // records before first_new may have changed
+    uint32_t first_new = 0;  // records from here on were not seen before
+  };
+  RefreshChanges Merge(bool allow_expunges, const MergeScope& scope);
   Status ReadKeywordsIfChanged();
   void TryCompact();
   // Marks `uids` expunged (only \Deleted ones when `require_deleted`),
@@ -239,6 +245,7 @@ class Mailbox {
   // announced again by the next Refresh(), which clears them.
   std::unordered_map<uint32_t, uint64_t> reported_modseqs_;
   uint64_t view_modseq_ = 0;
+  uint32_t expunges_pending_ = 0;  // view entries with expunge_pending
   uint32_t view_last_uid_ = 0;
   std::unique_ptr<SeenState> seen_;  // non-owners only
   // Maildrop sessions (Store::OpenMaildrop): POP3 is not an IMAP session, so

@@ -150,6 +150,26 @@ TEST_F(StoreTest, FlagsAreLiveAndADamagedRecordIsNotServed) {
   ASSERT_TRUE(mine.ok());
   EXPECT_TRUE(mine->flags_changed.empty());
 
+  // A change and an append in the same window: a refresh that looked only
+  // at the appended records would miss the change.
+  uint32_t three = 3;
+  ASSERT_TRUE(first.StoreFlags(std::span<const uint32_t>(&three, 1), flagged).ok());
+  ASSERT_NE(AppendOne(alice, "user.alice", "four"), 0u);
+  Result<RefreshChanges> both = second.Refresh(false);
+  ASSERT_TRUE(both.ok());
+  EXPECT_EQ(both->flags_changed, std::vector<uint32_t>{3});
+  EXPECT_EQ(both->exists, 4u);
+  // Likewise an expunge and an append.
+  FlagChange deleted{FlagOp::kAdd, kFlagDeleted, {}, std::nullopt};
+  ASSERT_TRUE(first.StoreFlags(std::span<const uint32_t>(&three, 1), deleted).ok());
+  ASSERT_TRUE(first.Expunge(std::nullopt).ok());
+  ASSERT_NE(AppendOne(alice, "user.alice", "five"), 0u);
+  Result<RefreshChanges> gone = second.Refresh(true);
+  ASSERT_TRUE(gone.ok());
+  EXPECT_EQ(gone->expunged, std::vector<uint32_t>{3});
+  EXPECT_EQ(second.exists(), 4u);
+  EXPECT_EQ(second.Uid(4), 5u);
+
   // Damage the flags of record 2 (uid 2) in the file, under both sessions.
   UniqueFd index(::openat(second.dir_fd(), kIndexFileName, O_RDWR | O_CLOEXEC));
   ASSERT_TRUE(index.valid());
