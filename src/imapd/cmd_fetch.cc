@@ -165,13 +165,14 @@ Result<FetchPlan> Plan(const Args& a) {
 // What one message's response needs, loaded on first use.
 class MessageData {
  public:
-  MessageData(const mailbox::Mailbox& mb, uint32_t msgno, std::optional<std::string> payload)
-      : mb_(mb), msgno_(msgno), payload_(std::move(payload)) {}
+  // `payload`, when given, must outlive this object (CacheBatches::Take).
+  MessageData(const mailbox::Mailbox& mb, uint32_t msgno, std::optional<std::string_view> payload)
+      : mb_(mb), msgno_(msgno), payload_(payload) {}
 
   Result<mime::CacheRecordView> View() {
     if (!payload_) {
-      SATRAP_ASSIGN_OR_RETURN(std::string payload, mb_.CachePayload(msgno_));
-      payload_ = std::move(payload);
+      SATRAP_ASSIGN_OR_RETURN(owned_payload_, mb_.CachePayload(msgno_));
+      payload_ = owned_payload_;
     }
     // The store checked the record's CRC when it read it.
     return mime::ViewCacheRecord(*payload_, mime::CacheCheck::kStructure);
@@ -196,7 +197,8 @@ class MessageData {
  private:
   const mailbox::Mailbox& mb_;
   uint32_t msgno_;
-  std::optional<std::string> payload_;
+  std::optional<std::string_view> payload_;
+  std::string owned_payload_;  // when not from a batch
   std::optional<mime::MessageInfo> info_;
   std::optional<std::string> raw_;
 };

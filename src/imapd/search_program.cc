@@ -208,10 +208,10 @@ class Candidate {
   // hold it, else the message's own header.
   Result<std::string_view> HeaderFor(std::string_view field) {
     if (mime::IsCachedHeaderField(field)) {
-      SATRAP_ASSIGN_OR_RETURN(const std::string* payload, Payload());
+      SATRAP_ASSIGN_OR_RETURN(std::string_view payload, Payload());
       // The store checked the record's CRC when it read it.
       SATRAP_ASSIGN_OR_RETURN(mime::CacheRecordView view,
-                              mime::ViewCacheRecord(*payload, mime::CacheCheck::kStructure));
+                              mime::ViewCacheRecord(payload, mime::CacheCheck::kStructure));
       if (view.headers_cached) return view.cached_headers;
     }
     SATRAP_ASSIGN_OR_RETURN(std::string_view raw, Raw());
@@ -227,9 +227,9 @@ class Candidate {
   // The part tree comes from the cache record: the message is not parsed.
   Result<const std::string*> FoldedBody() {
     if (!body_) {
-      SATRAP_ASSIGN_OR_RETURN(const std::string* payload, Payload());
+      SATRAP_ASSIGN_OR_RETURN(std::string_view payload, Payload());
       SATRAP_ASSIGN_OR_RETURN(mime::MessageInfo info,
-                              mime::DecodeCacheRecord(*payload, mime::CacheCheck::kStructure));
+                              mime::DecodeCacheRecord(payload, mime::CacheCheck::kStructure));
       SATRAP_ASSIGN_OR_RETURN(std::string_view raw, Raw());
       body_ = mime::FoldForSearch(mime::ExtractSearchableText(raw, info.root));
     }
@@ -244,20 +244,21 @@ class Candidate {
   }
 
  private:
-  Result<const std::string*> Payload() {
+  Result<std::string_view> Payload() {
     if (!payload_) payload_ = batches_.Take(position_);
     if (!payload_) {
-      SATRAP_ASSIGN_OR_RETURN(std::string payload, mb_.CachePayload(msgno_));
-      payload_ = std::move(payload);
+      SATRAP_ASSIGN_OR_RETURN(owned_payload_, mb_.CachePayload(msgno_));
+      payload_ = owned_payload_;
     }
-    return &*payload_;
+    return *payload_;
   }
 
   const mailbox::Mailbox& mb_;
   uint32_t msgno_;
   mailbox::CacheBatches& batches_;
   size_t position_;
-  std::optional<std::string> payload_;
+  std::optional<std::string_view> payload_;  // valid while this candidate is
+  std::string owned_payload_;                // when not from a batch
   std::optional<std::string> raw_;
   std::optional<std::string> body_;
 };

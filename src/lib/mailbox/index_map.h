@@ -52,6 +52,8 @@ class IndexRecords {
   uint32_t SystemFlags(uint32_t i) const { return GetU32(At(i) + 4); }
   uint64_t Modseq(uint32_t i) const { return RecordModseq({At(i), kIndexRecordSize}); }
   bool Expunged(uint32_t i) const { return (SystemFlags(i) & kFlagExpunged) != 0; }
+  uint64_t CacheOffset(uint32_t i) const { return GetU64(At(i) + 32); }
+  uint32_t CacheLength(uint32_t i) const { return GetU32(At(i) + 40); }
 
  private:
   friend class IndexFile;

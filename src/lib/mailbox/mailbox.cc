@@ -258,6 +258,13 @@ IndexRecord Mailbox::Record(uint32_t msgno) const {
   return index_map_.records.Decode(e.record);
 }
 
+std::pair<uint64_t, uint32_t> Mailbox::CacheLocation(uint32_t msgno) const {
+  CHECK(msgno >= 1 && msgno <= view_.size()) << "msgno " << msgno;
+  const ViewEntry& e = view_[msgno - 1];
+  CHECK(e.record != kNoRecord) << "record of uid " << e.uid << " is gone";
+  return {index_map_.records.CacheOffset(e.record), index_map_.records.CacheLength(e.record)};
+}
+
 bool Mailbox::IsExpungePending(uint32_t msgno) const {
   CHECK(msgno >= 1 && msgno <= view_.size());
   return view_[msgno - 1].expunge_pending;

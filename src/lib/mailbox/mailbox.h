@@ -58,6 +58,7 @@ namespace satrap::mailbox {
 
 class Store;
 class SeenState;
+struct CacheRun;
 
 struct MessageFlags {
   uint32_t system = 0;  // kFlag* (never kFlagExpunged)
@@ -163,14 +164,13 @@ class Mailbox {
   // The cache payload of msgno (mime/ serialisation), checked; rebuilt from
   // the message file if the cache record is damaged.
   Result<std::string> CachePayload(uint32_t msgno) const;
-  // Payloads of msgnos first..last with one sequential read of cyrus.cache.
-  Result<std::vector<std::string>> CachePayloads(uint32_t first, uint32_t last) const;
-  // Asks the kernel to start reading the cache records of msgnos
-  // first..last (posix_fadvise WILLNEED), so that a scan's next batch is on
-  // its way from the disk while this one is being worked on.
-  void PrefetchCache(uint32_t first, uint32_t last) const;
+  // Payloads of msgnos first..last with one sequential read of cyrus.cache,
+  // into `run` (cache_batches.h): views into one buffer, no copy each.
+  Status ReadCacheRun(uint32_t first, uint32_t last, CacheRun* run) const;
   // The byte range of cyrus.cache holding the records of msgnos first..last.
   std::pair<uint64_t, uint64_t> CacheSpan(uint32_t first, uint32_t last) const;
+  // Where msgno's record is in cyrus.cache: offset and length.
+  std::pair<uint64_t, uint32_t> CacheLocation(uint32_t msgno) const;
 
   // MOVE's second half (RFC 6851): expunges exactly `uids` (needs `t` and
   // `e`), whatever their \Deleted flag.

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "mailbox/cache_batches.h"
 #include "mailbox/cache_file.h"
 #include "mailbox/mailbox.h"
 #include "mailbox/store_internal.h"
@@ -50,12 +51,12 @@ Result<std::string> ReadSpan(int dir_fd, uint64_t offset, uint64_t length) {
 
 // The checked payload inside `record_bytes`, or nullopt when damaged. The
 // record's CRC covers the payload, so the payload's own is not computed again.
-std::optional<std::string> CheckedPayload(std::string_view record_bytes, uint32_t uid) {
+std::optional<std::string_view> CheckedPayload(std::string_view record_bytes, uint32_t uid) {
   Result<std::string_view> payload = DecodeCacheRecord(record_bytes, uid);
   if (!payload.ok() || !mime::ViewCacheRecord(*payload, mime::CacheCheck::kStructure).ok()) {
     return std::nullopt;
   }
-  return std::string(*payload);
+  return *payload;
 }
 
 }  // namespace
@@ -64,7 +65,9 @@ Result<std::string> Mailbox::CachePayload(uint32_t msgno) const {
   const IndexRecord& record = Record(msgno);
   Result<std::string> bytes = ReadSpan(dir_fd_.get(), record.cache_offset, record.cache_length);
   if (bytes.ok()) {
-    if (std::optional<std::string> payload = CheckedPayload(*bytes, record.uid)) return *payload;
+    if (std::optional<std::string_view> payload = CheckedPayload(*bytes, record.uid)) {
+      return std::string(*payload);
+    }
   }
   return RebuildPayload(*this, msgno);
 }
@@ -72,43 +75,40 @@ Result<std::string> Mailbox::CachePayload(uint32_t msgno) const {
 std::pair<uint64_t, uint64_t> Mailbox::CacheSpan(uint32_t first, uint32_t last) const {
   uint64_t begin = UINT64_MAX, end = 0;
   for (uint32_t m = first; m <= last; ++m) {
-    const IndexRecord& r = Record(m);
-    begin = std::min(begin, r.cache_offset);
-    end = std::max(end, r.cache_offset + r.cache_length);
+    const auto [offset, length] = CacheLocation(m);
+    begin = std::min(begin, offset);
+    end = std::max(end, offset + length);
   }
   return {begin, end};
 }
 
-void Mailbox::PrefetchCache(uint32_t first, uint32_t last) const {
-  if (first > last) return;
-  const auto [begin, end] = CacheSpan(first, last);
-  int fd = ::openat(dir_fd_.get(), kCacheFileName, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return;  // only a hint
-  (void)::posix_fadvise(fd, static_cast<off_t>(begin), static_cast<off_t>(end - begin),
-                        POSIX_FADV_WILLNEED);
-  ::close(fd);
-}
-
-Result<std::vector<std::string>> Mailbox::CachePayloads(uint32_t first, uint32_t last) const {
-  std::vector<std::string> out;
-  if (first > last) return out;
+Status Mailbox::ReadCacheRun(uint32_t first, uint32_t last, CacheRun* run) const {
+  run->payloads.clear();
+  run->rebuilt.clear();
+  if (first > last) return Status::Ok();
   const auto [begin, end] = CacheSpan(first, last);
   // One sequential read for the whole range (records are in uid order).
-  Result<std::string> span = ReadSpan(dir_fd_.get(), begin, end - begin);
+  bool read = false;
+  int fd = ::openat(dir_fd_.get(), kCacheFileName, O_RDONLY | O_CLOEXEC);
+  if (fd >= 0) {
+    UniqueFd cache(fd);
+    run->bytes = std::make_unique_for_overwrite<char[]>(end - begin);
+    read = PreadExact(cache.get(), run->bytes.get(), end - begin, static_cast<off_t>(begin)).ok();
+  }
+  run->payloads.reserve(last - first + 1);
   for (uint32_t m = first; m <= last; ++m) {
-    const IndexRecord& r = Record(m);
-    std::optional<std::string> payload;
-    if (span.ok()) {
-      payload = CheckedPayload(
-          std::string_view(*span).substr(r.cache_offset - begin, r.cache_length), r.uid);
+    const auto [offset, length] = CacheLocation(m);
+    std::optional<std::string_view> payload;
+    if (read) {
+      payload = CheckedPayload(std::string_view(run->bytes.get() + (offset - begin), length), Uid(m));
     }
     if (!payload) {
       SATRAP_ASSIGN_OR_RETURN(std::string rebuilt, RebuildPayload(*this, m));
-      payload = std::move(rebuilt);
+      payload = run->rebuilt.emplace_back(std::move(rebuilt));
     }
-    out.push_back(std::move(*payload));
+    run->payloads.push_back(*payload);
   }
-  return out;
+  return Status::Ok();
 }
 
 }  // namespace satrap::mailbox

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "base/file.h"
+#include "mailbox/cache_batches.h"
 #include "mailbox/store_internal.h"
 #include "store_fixture.h"
 
@@ -83,7 +84,10 @@ TEST_F(StoreTest, AppendStoreExpungeAndAnotherSessionSeesIt) {
   EXPECT_EQ(first.Record(2).size, body->size());
   Result<std::string> payload = first.CachePayload(1);
   ASSERT_TRUE(payload.ok());
-  EXPECT_EQ(first.CachePayloads(1, 2)->size(), 2u);
+  CacheRun run;
+  ASSERT_TRUE(first.ReadCacheRun(1, 2, &run).ok());
+  ASSERT_EQ(run.payloads.size(), 2u);
+  EXPECT_EQ(run.payloads[0], *payload);
 
   FlagChange deleted{FlagOp::kAdd, kFlagDeleted, {"Junk"}, std::nullopt};
   uint32_t one = 1;
