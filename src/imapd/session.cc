@@ -376,6 +376,9 @@ void Session::LoggedIn(const auth::Authenticated& who) {
     }
   }
   if (ctx_.proc != nullptr) ctx_.proc->Update(who.userid, "");
+  // Nothing after login speaks SASL (no security layer, no second
+  // AUTHENTICATE): close it, so that an idle session can give libsasl2 back.
+  auth_.reset();
 }
 
 bool Session::LoginFailed() {

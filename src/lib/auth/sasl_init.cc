@@ -26,7 +26,9 @@ struct Snapshot {
 };
 
 struct Global {
-  bool initialized = false;
+  bool initialized = false;  // Init() ran
+  bool library_up = false;   // sasl_server_init() is in effect (not released)
+  int open_sessions = 0;
   std::shared_ptr<const Snapshot> current;
   std::vector<std::shared_ptr<const Snapshot>> retired;
 };
@@ -78,6 +80,16 @@ const sasl_callback_t kCallbacks[] = {
     {SASL_CB_LIST_END, nullptr, nullptr},
 };
 
+Status StartLibrary() {
+  int result = sasl_server_init(kCallbacks, "Cyrus");
+  if (result != SASL_OK) {
+    return Status::Internal(
+        StringPrintf("sasl_server_init: %s", sasl_errstring(result, nullptr, nullptr)));
+  }
+  State().library_up = true;
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status Init(const config::Config& config, std::string_view service) {
@@ -94,18 +106,34 @@ Status Init(const config::Config& config, std::string_view service) {
   }
   if (state.current) state.retired.push_back(state.current);
   state.current = std::move(snapshot);
-  if (state.initialized) return Status::Ok();
-
-  int result = sasl_server_init(kCallbacks, "Cyrus");
-  if (result != SASL_OK) {
-    return Status::Internal(
-        StringPrintf("sasl_server_init: %s", sasl_errstring(result, nullptr, nullptr)));
-  }
+  if (state.library_up) return Status::Ok();
+  SATRAP_RETURN_IF_ERROR(StartLibrary());
   state.initialized = true;
   return Status::Ok();
 }
 
 bool Initialized() { return State().initialized; }
+
+void ReleaseWhileUnused() {
+  Global& state = State();
+  if (!state.library_up || state.open_sessions > 0) return;
+  sasl_done();
+  state.library_up = false;
+}
+
+namespace internal {
+
+Status OpenSession() {
+  Global& state = State();
+  CHECK(state.initialized) << "auth::Init() must run before AuthSession::Create()";
+  if (!state.library_up) SATRAP_RETURN_IF_ERROR(StartLibrary());
+  ++state.open_sessions;
+  return Status::Ok();
+}
+
+void CloseSession() { --State().open_sessions; }
+
+}  // namespace internal
 
 const config::Config& CurrentConfig() {
   CHECK(State().current) << "auth::Init() was not called";

@@ -37,6 +37,23 @@ Status Init(const config::Config& config, std::string_view service = {});
 // True once Init() has succeeded.
 bool Initialized();
 
+// Gives libsasl2's state and loaded plugins back (sasl_done) if no
+// AuthSession is open; the next AuthSession::Create() starts libsasl2 again
+// with the latest Init()'s config. For workers whose client logged in and
+// went quiet: a session never uses SASL after its login (no security layer
+// is ever negotiated, auth_session.h), while the mechanism and auxprop
+// plugins (and the libdb the sasldb plugin pulls in) hold some 70 KB of
+// private memory in every idle worker. Not on every logout: starting
+// libsasl2 again costs the next connection the plugins' dlopen.
+void ReleaseWhileUnused();
+
+namespace internal {
+// AuthSession's bracket: starts libsasl2 again if released, counts open
+// sessions so that ReleaseWhileUnused() never pulls it from under one.
+Status OpenSession();
+void CloseSession();
+}  // namespace internal
+
 // The config given to the latest Init(); CHECKs that Init() ran.
 const config::Config& CurrentConfig();
 

@@ -89,6 +89,11 @@ struct ServerSpec {
   std::function<void(Context&, int fd)> serve_datagram;
   // Called once before the worker exits normally. Optional.
   std::function<void(Context&)> shutdown;
+  // Called when the client of a stream connection has been quiet for a
+  // while (net::Connection::SetIdleHook), before the worker gives memory
+  // back: a chance to drop what the rest of the session will not need.
+  // Optional.
+  std::function<void(Context&)> idle;
   // Extra getopt letters ("x:" style) and their handler; return false for a
   // bad value (the worker then exits with a usage error).
   std::string extra_options;

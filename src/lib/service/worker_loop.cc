@@ -168,7 +168,10 @@ class Worker {
       ProcEntry proc(options_.proc_dir, ctx_.service_name, ctx_.connection.PeerString());
       ctx_.proc = &proc;
       net::Connection connection(net::MakeSocketTransport(UniqueFd(fd)), options_.limits);
-      connection.SetIdleHook(kIdleAfter, ReleaseIdleMemory);
+      connection.SetIdleHook(kIdleAfter, [this] {
+        if (spec_.idle) spec_.idle(ctx_);
+        ReleaseIdleMemory();
+      });
       spec_.serve(ctx_, connection);
       (void)connection.Flush();
       ctx_.proc = nullptr;

@@ -100,6 +100,8 @@ void InitClient() {
 
 std::string PasswordOf(std::string_view user) { return std::string(user) + "-secret"; }
 
+void ClientEndedBySaslDone() { Env().client_ready = false; }
+
 const std::string& TestDir() { return Env().dir; }
 const std::string& SasldbPath() { return Env().sasldb; }
 
@@ -260,6 +262,7 @@ void TableGroupResolver::Set(std::string user, std::vector<std::string> groups) 
 }
 
 Result<std::vector<std::string>> TableGroupResolver::GroupsOf(std::string_view userid) {
+  ++lookups_;
   if (!failing_.empty() && userid == failing_) return Status::TempFail("directory unreachable");
   for (const auto& [user, groups] : table_) {
     if (user == userid) return groups;

@@ -23,6 +23,9 @@ inline constexpr const char* kRealm = "mail.test";
 // The users in the test sasldb (password = user + "-secret").
 inline constexpr const char* kUsers[] = {"alice", "bob", "admin", "proxy"};
 std::string PasswordOf(std::string_view user);
+// sasl_done() (auth::ReleaseWhileUnused) ends libsasl2's client side in this
+// process too: the next client exchange starts it again.
+void ClientEndedBySaslDone();
 
 // The temporary folder (made on first use, removed at exit).
 const std::string& TestDir();
@@ -89,8 +92,10 @@ class TableGroupResolver : public GroupResolver {
   void Set(std::string user, std::vector<std::string> groups);
   void FailFor(std::string user) { failing_ = std::move(user); }
   Result<std::vector<std::string>> GroupsOf(std::string_view userid) override;
+  int lookups() const { return lookups_; }
 
  private:
+  int lookups_ = 0;
   std::vector<std::pair<std::string, std::vector<std::string>>> table_;
   std::string failing_;
 };
