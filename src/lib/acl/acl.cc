@@ -89,31 +89,58 @@ bool Acl::Remove(std::string_view identifier) {
   return true;
 }
 
-bool IdentifierMatches(std::string_view identifier, const Identity& who,
-                       const EvaluateOptions& options) {
+const std::vector<std::string>* Identity::Groups() const {
+  return group_lookup ? group_lookup->Get() : &groups;
+}
+
+const std::vector<std::string>* GroupLookup::Get() {
+  if (!answer_) answer_ = lookup_();
+  return answer_->ok() ? &**answer_ : nullptr;
+}
+
+namespace {
+
+// Whether `identifier` names `who`; nullopt when it names a group and the
+// user's groups could not be looked up.
+std::optional<bool> Names(std::string_view identifier, const Identity& who,
+                          const EvaluateOptions& options) {
   if (identifier == "anyone") return !who.anonymous || options.anyone_includes_anonymous;
   if (identifier == "anonymous") return who.anonymous;
   if (who.anonymous) return false;
   if (identifier == who.userid) return true;
   if (identifier.substr(0, kGroupPrefix.size()) == kGroupPrefix) {
     std::string_view group = identifier.substr(kGroupPrefix.size());
-    return std::find(who.groups.begin(), who.groups.end(), group) != who.groups.end();
+    const std::vector<std::string>* groups = who.Groups();
+    if (groups == nullptr) return std::nullopt;
+    return std::find(groups->begin(), groups->end(), group) != groups->end();
   }
   return false;
+}
+
+}  // namespace
+
+bool IdentifierMatches(std::string_view identifier, const Identity& who,
+                       const EvaluateOptions& options) {
+  return Names(identifier, who, options).value_or(false);
 }
 
 Rights Evaluate(const Acl& acl, const Identity& who, const EvaluateOptions& options) {
   Rights granted;
   Rights revoked;
+  bool unknown_groups = false;
   for (const AclEntry& entry : acl.entries()) {
-    if (!IdentifierMatches(entry.identifier, who, options)) continue;
+    std::optional<bool> names = Names(entry.identifier, who, options);
+    if (!names) unknown_groups = true;
+    if (!names.value_or(false)) continue;
     if (entry.negative) {
       revoked |= entry.rights;
     } else {
       granted |= entry.rights;
     }
   }
-  Rights rights = granted - revoked;
+  // Without the user's groups, a negative group entry could be missed: the
+  // ACL grants nothing (fail closed).
+  Rights rights = unknown_groups ? Rights() : granted - revoked;
   if (who.is_admin) rights |= kLookup | kAdmin;
   if (options.is_owner && !who.anonymous) rights |= options.implicit_owner_rights;
   return rights;

@@ -80,6 +80,8 @@ struct EvaluateOptions {
 };
 
 // True if the entry's identifier names this identity (positive or negative).
+// A group entry for a user whose groups could not be looked up does not
+// match; Evaluate() then grants nothing from the ACL at all.
 bool IdentifierMatches(std::string_view identifier, const Identity& who,
                        const EvaluateOptions& options = {});
 

@@ -102,12 +102,15 @@ std::string GetStringProperty(sasl_conn_t* conn, int property) {
 AuthSession::AuthSession(SessionOptions options, AuthPolicy policy, GroupResolver* groups)
     : options_(std::move(options)), policy_(std::move(policy)), groups_(groups) {}
 
-AuthSession::~AuthSession() = default;
+AuthSession::~AuthSession() {
+  sasl_.reset();  // sasl_dispose() before libsasl2 may be released
+  internal::CloseSession();
+}
 
 Result<std::unique_ptr<AuthSession>> AuthSession::Create(SessionOptions options,
                                                          GroupResolver* groups) {
-  CHECK(Initialized()) << "auth::Init() must run before AuthSession::Create()";
   CHECK(groups != nullptr);
+  SATRAP_RETURN_IF_ERROR(internal::OpenSession());
   AuthPolicy policy = AuthPolicy::FromConfig(CurrentConfig(), options.service);
   std::unique_ptr<AuthSession> session(
       new AuthSession(std::move(options), std::move(policy), groups));
@@ -276,10 +279,24 @@ Result<Authenticated> AuthSession::Complete(std::string authid, std::string user
     who.identity.anonymous = true;
     return who;
   }
-  SATRAP_ASSIGN_OR_RETURN(std::vector<std::string> groups, groups_->GroupsOf(who.userid));
   who.identity.userid = who.userid;
-  who.identity.is_admin = policy_.IsAdmin(who.userid, groups);
-  who.identity.groups = std::move(groups);
+  if (policy_.AdminsNameGroups()) {
+    SATRAP_ASSIGN_OR_RETURN(std::vector<std::string> groups, groups_->GroupsOf(who.userid));
+    who.identity.is_admin = policy_.IsAdmin(who.userid, groups);
+    who.identity.groups = std::move(groups);
+    return who;
+  }
+  // Looked up when an ACL first names a group (acl/identity.h); the
+  // resolver lives as long as the server, beyond this AuthSession.
+  who.identity.is_admin = policy_.IsAdmin(who.userid, {});
+  who.identity.group_lookup = std::make_shared<acl::GroupLookup>(
+      [resolver = groups_, userid = who.userid]() -> Result<std::vector<std::string>> {
+        Result<std::vector<std::string>> groups = resolver->GroupsOf(userid);
+        if (!groups.ok()) {
+          log::Error("groups of %s: %s", userid.c_str(), groups.status().ToString().c_str());
+        }
+        return groups;
+      });
   return who;
 }
 

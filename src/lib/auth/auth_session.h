@@ -44,7 +44,9 @@
 //   kDone: LogLogin(...); session->authenticated()->identity is the user.
 //
 // Lifetime: auth::Init() must have run. One AuthSession per connection, used
-// from one thread; it must not outlive the GroupResolver it was given.
+// from one thread; neither it nor the identities it gives (whose groups are
+// looked up when an ACL first names one) may outlive the GroupResolver it
+// was given.
 #pragma once
 
 #include <chrono>

@@ -68,6 +68,14 @@ AuthPolicy AuthPolicy::FromConfig(const config::Config& config, std::string_view
   return policy;
 }
 
+bool AuthPolicy::AdminsNameGroups() const {
+  return std::any_of(admins.begin(), admins.end(),
+                     [](const std::string& entry) {
+                       return entry.size() > kGroupPrefix.size() &&
+                              StartsWithIgnoreCase(entry, kGroupPrefix);
+                     });
+}
+
 bool AuthPolicy::IsAdmin(std::string_view userid, const std::vector<std::string>& groups) const {
   if (IsAnonymousUser(userid)) return false;
   return Listed(admins, userid, groups);

@@ -51,6 +51,9 @@ struct AuthPolicy {
   // Reads the options for the cyrus.conf service `service` ("" for none).
   static AuthPolicy FromConfig(const config::Config& config, std::string_view service);
 
+  // True if the admins list names any group: deciding IsAdmin then needs
+  // the user's groups.
+  bool AdminsNameGroups() const;
   // True if admins lists `userid`, or "group:NAME" for one of its `groups`
   // (bare names, as GroupResolver gives them). The anonymous user is never an admin.
   bool IsAdmin(std::string_view userid, const std::vector<std::string>& groups) const;

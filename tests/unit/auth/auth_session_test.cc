@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "acl/acl.h"
+#include "auth/sasl_init.h"
 #include "base/base64.h"
 #include "base/strings.h"
 #include "sasl_fixture.h"
@@ -315,8 +317,9 @@ TEST_F(AuthSessionTest, GroupsAndGroupAdmins) {
   EXPECT_FALSE(other->authenticated()->identity.is_admin);
 }
 
-TEST_F(AuthSessionTest, GroupLookupFailureRefusesLogin) {
-  UseConfig("allowplaintext: yes\nadmins: admin\n");
+// When admins names a group, the groups decide the login itself.
+TEST_F(AuthSessionTest, GroupLookupFailureRefusesLoginWhenAdminsNameGroups) {
+  UseConfig("allowplaintext: yes\nadmins: admin group:wheel\n");
   groups_.FailFor("alice");
   auto session = SecureSession();
   testing::ClientRun run = RunClient(*session, "PLAIN", {"alice", PasswordOf("alice"), ""});
@@ -328,6 +331,59 @@ TEST_F(AuthSessionTest, GroupLookupFailureRefusesLogin) {
   run = RunClient(*proxy, "PLAIN", {"admin", PasswordOf("admin"), "bob"});
   EXPECT_EQ(run.last.state, State::kFail);
   EXPECT_EQ(run.last.status.code(), Code::kTempFail) << run.last.status.ToString();
+}
+
+// Otherwise a user's groups are looked up when an ACL first names one (no
+// NSS modules loaded for the many sessions that never meet such an ACL),
+// once per session; and an ACL naming a group grants nothing when the
+// lookup fails, so a negative group right is never ignored.
+TEST_F(AuthSessionTest, GroupsAreLookedUpWhenAnAclFirstNamesOne) {
+  UseConfig("allowplaintext: yes\nadmins: admin\n");
+  groups_.Set("alice", {"staff"});
+  auto session = SecureSession();
+  ASSERT_EQ(RunClient(*session, "PLAIN", {"alice", PasswordOf("alice"), ""}).last.state,
+            State::kDone);
+  const acl::Identity alice = session->authenticated()->identity;
+  EXPECT_EQ(groups_.lookups(), 0);
+  const acl::Acl own = *acl::Acl::Parse("alice\tlrs\t");
+  EXPECT_EQ(acl::FormatRights(acl::Evaluate(own, alice)), "lrs");
+  EXPECT_EQ(groups_.lookups(), 0);
+  const acl::Acl staff = *acl::Acl::Parse("alice\tlrs\tgroup:staff\tw\t");
+  EXPECT_EQ(acl::FormatRights(acl::Evaluate(staff, alice)), "lrsw");
+  EXPECT_EQ(acl::FormatRights(acl::Evaluate(staff, alice)), "lrsw");
+  EXPECT_EQ(groups_.lookups(), 1);
+
+  groups_.FailFor("bob");
+  auto failing = SecureSession();
+  ASSERT_EQ(RunClient(*failing, "PLAIN", {"bob", PasswordOf("bob"), ""}).last.state,
+            State::kDone);
+  const acl::Identity bob = failing->authenticated()->identity;
+  const acl::Acl denied = *acl::Acl::Parse("bob\tlrs\t-group:staff\ts\t");
+  EXPECT_EQ(acl::FormatRights(acl::Evaluate(denied, bob)), "");
+  EXPECT_EQ(acl::FormatRights(acl::Evaluate(*acl::Acl::Parse("bob\tlrs\t"), bob)), "lrs");
+}
+
+// An idle worker gives libsasl2 back (sasl_done) once no AuthSession is
+// open; never from under an open one; the next session starts it again.
+TEST_F(AuthSessionTest, LibsaslIsReleasedOnlyWhenUnusedAndStartsAgain) {
+  UseConfig("allowplaintext: yes\n");
+  auto open = SecureSession();
+  ReleaseWhileUnused();  // refused: `open` still needs it
+  ASSERT_EQ(RunClient(*open, "PLAIN", {"alice", PasswordOf("alice"), ""}).last.state,
+            State::kDone);
+  open.reset();
+  for (int round = 0; round < 3; ++round) {
+    ReleaseWhileUnused();
+    testing::ClientEndedBySaslDone();
+    auto again = SecureSession();
+    EXPECT_TRUE(Contains(again->Mechanisms(), "SCRAM-SHA-1")) << round;
+    ASSERT_EQ(RunClient(*again, "SCRAM-SHA-1", {"bob", PasswordOf("bob"), ""}).last.state,
+              State::kDone)
+        << round;
+    auto plaintext = SecureSession();
+    Result<Authenticated> plain = plaintext->CheckPlaintext("alice", PasswordOf("alice"));
+    EXPECT_TRUE(plain.ok()) << round << " " << plain.status().ToString();
+  }
 }
 
 // RFC 4505: ANONYMOUS only when allowanonymouslogin says so.
