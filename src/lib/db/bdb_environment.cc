@@ -187,6 +187,10 @@ BdbEnvironment::~BdbEnvironment() {
 
 bool BdbEnvironment::OwnedByThisProcess() const { return ::getpid() == owner_pid_; }
 
+void BdbEnvironment::ReleaseWhileIdle() {
+  if (OwnedByThisProcess()) watchdog_->Park();
+}
+
 Result<std::unique_ptr<Database>> BdbEnvironment::OpenDatabase(const std::string& name) {
   CHECK(OwnedByThisProcess()) << "Environment used across fork()";
   if (name.empty() || name == "." || name == ".." || name.find('/') != std::string::npos) {
@@ -264,10 +268,13 @@ Result<std::unique_ptr<Environment>> Environment::Open(const std::string& dir,
   // handle is shared between threads. (DB_THREAD would allow sharing, but
   // BDB 5.3's failchk then fails with EBUSY on the handles of a process
   // that died.) The environment exists by now: no DB_CREATE.
-  SATRAP_ASSIGN_OR_RETURN(internal::EnvPtr watchdog_env,
-                          internal::OpenHandle(dir, options, flags & ~DB_CREATE));
-  auto watchdog = std::make_unique<internal::LockWatchdog>(watchdog_env.release(),
-                                                           options.lock_timeout_ms);
+  auto watchdog = std::make_unique<internal::LockWatchdog>(
+      [dir, options, flags]() -> Result<DB_ENV*> {
+        SATRAP_ASSIGN_OR_RETURN(internal::EnvPtr handle,
+                                internal::OpenHandle(dir, options, flags & ~DB_CREATE));
+        return handle.release();
+      },
+      options.lock_timeout_ms);
   auto opened = std::make_unique<internal::BdbEnvironment>(
       env.release(), std::move(watchdog), dir, options.file_mode, options.lock_timeout_ms);
   // Processes that died since the last look still hold locks and file

@@ -115,6 +115,10 @@ class Environment {
   // inside the library.
   virtual Status FailCheck() = 0;
   virtual const std::string& dir() const = 0;
+  // Gives back what only a running call needs (the lock watchdog's thread
+  // and handle), for a worker whose client is idle; the next call takes it
+  // up again. Not inside a call.
+  virtual void ReleaseWhileIdle() {}
 };
 
 class Transaction {

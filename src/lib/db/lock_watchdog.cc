@@ -1,5 +1,7 @@
 // LockWatchdog: expires timed-out lock waits of this process (see
 // bdb_internal.h for why BDB needs the nudge).
+#include <pthread.h>
+#include <sys/mman.h>
 #include <time.h>
 
 #include <algorithm>
@@ -11,6 +13,10 @@
 namespace satrap::db::internal {
 namespace {
 
+// Run() waits on a condition variable and, rarely, runs BDB's lock
+// detector: 256 KB is ample.
+constexpr size_t kStackSize = 256 * 1024;
+
 int64_t NowMs() {
   timespec now;
   clock_gettime(CLOCK_MONOTONIC, &now);
@@ -19,21 +25,57 @@ int64_t NowMs() {
 
 }  // namespace
 
-LockWatchdog::LockWatchdog(DB_ENV* env, int lock_timeout_ms)
-    : env_(env), timeout_ms_(std::max(lock_timeout_ms, 1)), thread_([this] { Run(); }) {}
+LockWatchdog::LockWatchdog(std::function<Result<DB_ENV*>()> open_handle, int lock_timeout_ms)
+    : open_handle_(std::move(open_handle)), timeout_ms_(std::max(lock_timeout_ms, 1)) {}
 
-LockWatchdog::~LockWatchdog() {
+LockWatchdog::~LockWatchdog() { Park(); }
+
+void LockWatchdog::Start() {
+  stop_ = false;
+  stack_ = ::mmap(nullptr, kStackSize, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK,
+                  -1, 0);
+  pthread_attr_t attr;
+  bool started = stack_ != MAP_FAILED && pthread_attr_init(&attr) == 0;
+  if (started) {
+    started = pthread_attr_setstack(&attr, stack_, kStackSize) == 0 &&
+              pthread_create(&thread_, &attr, &LockWatchdog::Main, this) == 0;
+    pthread_attr_destroy(&attr);
+  }
+  if (!started) {
+    log::Warning("berkeley db: lock watchdog: cannot start its thread");
+    if (stack_ != MAP_FAILED) ::munmap(stack_, kStackSize);
+    stack_ = nullptr;
+    return;
+  }
+  running_ = true;
+}
+
+void* LockWatchdog::Main(void* self) {
+  static_cast<LockWatchdog*>(self)->Run();
+  return nullptr;
+}
+
+void LockWatchdog::Park() {
+  if (!running_) return;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     stop_ = true;
   }
   wake_.notify_one();
-  thread_.join();
+  pthread_join(thread_, nullptr);
+  ::munmap(stack_, kStackSize);
+  stack_ = nullptr;
+  running_ = false;
+  if (env_ == nullptr) return;
   int ret = env_->close(env_, 0);
   if (ret != 0) log::Warning("berkeley db: close watchdog handle: %s", db_strerror(ret));
+  env_ = nullptr;
 }
 
-void LockWatchdog::Enter() { call_started_ms_.store(NowMs(), std::memory_order_relaxed); }
+void LockWatchdog::Enter() {
+  if (!running_) Start();
+  call_started_ms_.store(NowMs(), std::memory_order_relaxed);
+}
 
 void LockWatchdog::Leave() { call_started_ms_.store(0, std::memory_order_relaxed); }
 
@@ -44,6 +86,15 @@ void LockWatchdog::Run() {
   while (!wake_.wait_for(lock, period, [this] { return stop_; })) {
     int64_t started = call_started_ms_.load(std::memory_order_relaxed);
     if (started == 0 || NowMs() - started < timeout_ms_) continue;
+    // The handle is opened only now: in the normal case never.
+    if (env_ == nullptr) {
+      Result<DB_ENV*> env = open_handle_();
+      if (!env.ok()) {
+        log::Warning("berkeley db: lock watchdog: %s", env.status().ToString().c_str());
+        continue;
+      }
+      env_ = *env;
+    }
     int rejected = 0;
     int ret = env_->lock_detect(env_, 0, DB_LOCK_EXPIRE, &rejected);
     if (ret != 0) log::Warning("berkeley db: expiring lock waits: %s", db_strerror(ret));

@@ -161,8 +161,8 @@ TEST(ProcessTest, KilledWriterIsCleanedUpByTheNextOpen) {
 }
 
 // A process that already had the environment open gets kTempFail (lock
-// timeout) while the dead transaction holds its page, and succeeds once
-// RunTransaction's FailCheck has freed it.
+// timeout, expired by the lock watchdog) while the dead transaction holds its
+// page, and succeeds once RunTransaction's FailCheck has freed it.
 TEST(ProcessTest, RunTransactionRecoversFromAKilledLockHolder) {
   ScratchDir scratch;
   std::string dir = scratch.Sub("db");
@@ -173,6 +173,9 @@ TEST(ProcessTest, RunTransactionRecoversFromAKilledLockHolder) {
   ASSERT_TRUE(env.ok());
   auto db = (*env)->OpenDatabase("victim.db");
   ASSERT_TRUE(db.ok());
+  // As an idle worker does: the lock watchdog stops, and must start again
+  // with the next call (without it the Get below would wait forever).
+  (*env)->ReleaseWhileIdle();
   KillVictim(StartVictim(dir, options));
   EXPECT_TRUE((*db)->Get(nullptr, "committed.0").status().Is(Code::kTempFail));
   int calls = 0;
