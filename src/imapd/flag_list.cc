@@ -26,10 +26,19 @@ bool KeywordSet(const mailbox::KeywordBits& bits, size_t n) {
 }  // namespace
 
 std::string FormatFlags(const mailbox::Mailbox& mailbox, uint32_t msgno) {
+  std::string out;
+  AppendFlags(mailbox, msgno, &out);
+  return out;
+}
+
+void AppendFlags(const mailbox::Mailbox& mailbox, uint32_t msgno, std::string* to) {
   mailbox::MessageFlags flags = mailbox.Flags(msgno);
-  std::string out = "(";
-  auto add = [&out](std::string_view name) {
-    if (out.size() > 1) out += ' ';
+  std::string& out = *to;
+  out += '(';
+  bool first = true;
+  auto add = [&out, &first](std::string_view name) {
+    if (!first) out += ' ';
+    first = false;
     out.append(name);
   };
   for (const SystemFlag& flag : kSystemFlags) {
@@ -41,7 +50,6 @@ std::string FormatFlags(const mailbox::Mailbox& mailbox, uint32_t msgno) {
     if (KeywordSet(flags.keywords, i)) add(names[i]);
   }
   out += ')';
-  return out;
 }
 
 std::string MailboxFlags(const mailbox::Mailbox& mailbox) {

@@ -20,6 +20,8 @@ struct ParsedFlags {
 
 // "(\Seen \Recent $Label1)" for message `msgno` of `mailbox`.
 std::string FormatFlags(const mailbox::Mailbox& mailbox, uint32_t msgno);
+// The same, appended to `out`.
+void AppendFlags(const mailbox::Mailbox& mailbox, uint32_t msgno, std::string* out);
 // The FLAGS response: every system flag and the mailbox's keywords.
 std::string MailboxFlags(const mailbox::Mailbox& mailbox);
 // The PERMANENTFLAGS list: what this session may change (by its rights),

@@ -13,8 +13,12 @@ int main(int argc, char** argv) {
   spec.serve = [](satrap::service::Context& ctx, satrap::net::Connection& conn) {
     satrap::imapd::Session(satrap::imapd::TheServer(), ctx, conn).Run();
   };
-  // A logged-in session has closed its SASL connection (Session::LoggedIn).
-  spec.idle = [](satrap::service::Context&) { satrap::auth::ReleaseWhileUnused(); };
+  // A quiet client: a logged-in session has closed its SASL connection
+  // (Session::LoggedIn), and the database watchdog restarts with the next call.
+  spec.idle = [](satrap::service::Context&) {
+    satrap::auth::ReleaseWhileUnused();
+    satrap::imapd::TheServer().store->ReleaseWhileIdle();
+  };
   // Zero means "not set by -T": the session then applies `timeout`, never
   // below RFC 3501's 30 minutes (session.cc).
   spec.limits.idle_timeout = std::chrono::seconds(0);

@@ -34,6 +34,12 @@ void CacheBatches::ReadAhead(size_t i) {
   if (ahead_end_ - ahead_begin_ < 2) return;
   const uint32_t first = msgnos_[ahead_begin_];
   const uint32_t last = msgnos_[ahead_end_ - 1];
+  // From a cold cache one read at a time leaves the disk idle between
+  // them: the batch after this one is asked for as well.
+  if (ahead_end_ < msgnos_.size()) {
+    const size_t after_end = BatchEnd(ahead_end_);
+    if (after_end - ahead_end_ >= 2) mb_.PrefetchCache(msgnos_[ahead_end_], msgnos_[after_end - 1]);
+  }
   // With both policies the library falls back to running it in get() when
   // no thread can be had.
   ahead_ = std::async(std::launch::async | std::launch::deferred, [this, first, last]() -> std::optional<CacheRun> {

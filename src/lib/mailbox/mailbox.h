@@ -164,6 +164,10 @@ class Mailbox {
   // The cache payload of msgno (mime/ serialisation), checked; rebuilt from
   // the message file if the cache record is damaged.
   Result<std::string> CachePayload(uint32_t msgno) const;
+  // Asks the kernel to start reading the cache records of msgnos
+  // first..last (posix_fadvise WILLNEED): a scan's batches after the one
+  // being read are then on their way from the disk too.
+  void PrefetchCache(uint32_t first, uint32_t last) const;
   // Payloads of msgnos first..last with one sequential read of cyrus.cache,
   // into `run` (cache_batches.h): views into one buffer, no copy each.
   Status ReadCacheRun(uint32_t first, uint32_t last, CacheRun* run) const;

@@ -82,6 +82,16 @@ std::pair<uint64_t, uint64_t> Mailbox::CacheSpan(uint32_t first, uint32_t last) 
   return {begin, end};
 }
 
+void Mailbox::PrefetchCache(uint32_t first, uint32_t last) const {
+  if (first > last) return;
+  const auto [begin, end] = CacheSpan(first, last);
+  int fd = ::openat(dir_fd_.get(), kCacheFileName, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return;  // only a hint
+  (void)::posix_fadvise(fd, static_cast<off_t>(begin), static_cast<off_t>(end - begin),
+                        POSIX_FADV_WILLNEED);
+  ::close(fd);
+}
+
 Status Mailbox::ReadCacheRun(uint32_t first, uint32_t last, CacheRun* run) const {
   run->payloads.clear();
   run->rebuilt.clear();

@@ -190,6 +190,9 @@ class Store {
   const StoreOptions& options() const { return options_; }
   const Namespace& ns() const { return ns_; }
   db::Environment& env() { return *env_; }
+  // For a worker whose client went quiet: gives back what only a running
+  // database call needs (db::Environment::ReleaseWhileIdle).
+  void ReleaseWhileIdle() { env_->ReleaseWhileIdle(); }
   MailboxList& mboxlist() { return *mboxlist_; }
   quota::QuotaDb& quotas() { return *quotas_; }
   mode_t file_mode() const { return 0666 & ~options_.umask; }
