@@ -107,10 +107,14 @@ void IndexFile::ReleaseOpen() {
 }
 
 bool IndexFile::Replaced() const {
-  struct stat mine, path;
+  // Compaction and reconstruct rename a new file over cyrus.index, deleting
+  // or moving the mailbox away unlinks it: either way this file has no name
+  // left (cyrus.index is never hard-linked). Asking the descriptor spares
+  // every command a name lookup in a folder of up to 100,000 files, which
+  // after the dentry cache is dropped means reading the folder's blocks.
+  struct stat mine;
   if (::fstat(fd_.get(), &mine) < 0) return true;
-  if (::fstatat(dir_fd_, kIndexFileName, &path, 0) < 0) return true;
-  return mine.st_ino != path.st_ino || mine.st_dev != path.st_dev;
+  return mine.st_nlink == 0;
 }
 
 namespace {

@@ -70,7 +70,8 @@ class IndexFile {
   bool TryOpenExclusive();
   void ReleaseOpen();
 
-  // True when cyrus.index in the folder is no longer this file.
+  // True when cyrus.index in the folder is no longer this file (it was
+  // replaced or removed: this one has no name left).
   bool Replaced() const;
 
   // A consistent decoded copy of header and records, under the shared index

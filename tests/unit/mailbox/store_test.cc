@@ -186,6 +186,36 @@ TEST_F(StoreTest, FlagsAreLiveAndADamagedRecordIsNotServed) {
   EXPECT_EQ(store_->Open(alice, "user.alice", false).status().code(), Code::kCorrupt);
 }
 
+// reconstruct (or a compaction) renames a new cyrus.index over the old one
+// while a session has the mailbox open: the session must notice, follow the
+// new file and report what it dropped.
+TEST_F(StoreTest, OpenSessionFollowsAReplacedIndex) {
+  ASSERT_TRUE(store_->CreateUser("alice").ok());
+  acl::Identity alice = User("alice");
+  for (const char* body : {"one", "two", "three"}) ASSERT_NE(AppendOne(alice, "user.alice", body), 0u);
+  auto opened = store_->Open(alice, "user.alice", false);
+  ASSERT_TRUE(opened.ok());
+  Mailbox& mb = **opened;
+  {
+    auto index = IndexFile::Open(mb.dir_fd());
+    ASSERT_TRUE(index.ok());
+    Result<IndexSnapshot> snapshot = (*index)->Snapshot();
+    ASSERT_TRUE(snapshot.ok());
+    snapshot->records.erase(snapshot->records.begin() + 1);  // uid 2
+    const IndexHeader old = snapshot->header;
+    RecountHeader(snapshot->records, &snapshot->header);
+    snapshot->header.uidnext = old.uidnext;
+    snapshot->header.highestmodseq = old.highestmodseq;
+    ASSERT_TRUE(IndexFile::WriteWhole(mb.dir_fd(), *snapshot, 0600).ok());
+  }
+  Result<RefreshChanges> changes = mb.Refresh(true);
+  ASSERT_TRUE(changes.ok()) << changes.status().ToString();
+  EXPECT_EQ(changes->expunged, std::vector<uint32_t>{2});
+  EXPECT_EQ(mb.exists(), 2u);
+  EXPECT_EQ(mb.Uid(2), 3u);
+  EXPECT_EQ(mb.Record(2).uid, 3u);
+}
+
 TEST_F(StoreTest, CompactionAfterLastClose) {
   ASSERT_TRUE(store_->CreateUser("alice").ok());
   acl::Identity alice = User("alice");
