@@ -42,11 +42,12 @@ void CacheBatches::ReadAhead(size_t i) {
   }
   // With both policies the library falls back to running it in get() when
   // no thread can be had.
-  ahead_ = std::async(std::launch::async | std::launch::deferred, [this, first, last]() -> std::optional<CacheRun> {
-    CacheRun run;
-    if (!mb_.ReadCacheRun(first, last, &run).ok()) return std::nullopt;
-    return run;
-  });
+  ahead_ = std::async(std::launch::async | std::launch::deferred,
+                      [this, first, last]() -> std::optional<CacheRun> {
+                        CacheRun run;
+                        if (!mb_.ReadCacheRun(first, last, &run).ok()) return std::nullopt;
+                        return run;
+                      });
 }
 
 void CacheBatches::Load(size_t i) {

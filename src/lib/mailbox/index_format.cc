@@ -77,26 +77,22 @@ Result<IndexHeader> DecodeIndexHeader(std::string_view bytes) {
 std::string EncodeIndexRecord(const IndexRecord& r) {
   std::string out(kIndexRecordSize, '\0');
   char* p = out.data();
-  PutU32(p + 0, r.uid);
-  PutU32(p + 4, r.system_flags);
+  PutU32(p + record_at::kUid, r.uid);
+  PutU32(p + record_at::kSystemFlags, r.system_flags);
   PutU64(p + 8, static_cast<uint64_t>(r.internal_date));
   PutU64(p + 16, r.size);
-  PutU64(p + 24, r.modseq);
-  PutU64(p + 32, r.cache_offset);
-  PutU32(p + 40, r.cache_length);
+  PutU64(p + record_at::kModseq, r.modseq);
+  PutU64(p + record_at::kCacheOffset, r.cache_offset);
+  PutU32(p + record_at::kCacheLength, r.cache_length);
   PutU32(p + 44, r.header_size);
   for (int i = 0; i < 4; ++i) PutU32(p + 48 + 4 * i, r.keywords[i]);
   std::memcpy(p + 64, r.guid.data(), r.guid.size());
   PutU16(p + 84, static_cast<uint16_t>(r.date_zone_minutes));
-  PutU32(p + 92, Crc32c(std::string_view(out).substr(0, 92)));
+  PutU32(p + record_at::kCrc, Crc32c(std::string_view(out).substr(0, record_at::kCrc)));
   return out;
 }
 
-namespace {
-constexpr size_t kRecordModseqAt = 24;  // see the layout in index_format.h
-}  // namespace
-
-uint64_t RecordModseq(std::string_view bytes) { return GetU64(bytes.data() + kRecordModseqAt); }
+uint64_t RecordModseq(std::string_view bytes) { return GetU64(bytes.data() + record_at::kModseq); }
 
 Result<IndexRecord> DecodeIndexRecord(std::string_view bytes) {
   IndexRecord r;
@@ -105,18 +101,19 @@ Result<IndexRecord> DecodeIndexRecord(std::string_view bytes) {
 }
 
 bool IndexRecordChecksumOk(std::string_view bytes) {
-  return bytes.size() >= kIndexRecordSize && GetU32(bytes.data() + 92) == Crc32c(bytes.substr(0, 92));
+  return bytes.size() >= kIndexRecordSize &&
+         GetU32(bytes.data() + record_at::kCrc) == Crc32c(bytes.substr(0, record_at::kCrc));
 }
 
 void DecodeIndexRecordFields(const char* p, IndexRecord* out) {
   IndexRecord& r = *out;
-  r.uid = GetU32(p + 0);
-  r.system_flags = GetU32(p + 4);
+  r.uid = GetU32(p + record_at::kUid);
+  r.system_flags = GetU32(p + record_at::kSystemFlags);
   r.internal_date = static_cast<int64_t>(GetU64(p + 8));
   r.size = GetU64(p + 16);
-  r.modseq = GetU64(p + kRecordModseqAt);
-  r.cache_offset = GetU64(p + 32);
-  r.cache_length = GetU32(p + 40);
+  r.modseq = GetU64(p + record_at::kModseq);
+  r.cache_offset = GetU64(p + record_at::kCacheOffset);
+  r.cache_length = GetU32(p + record_at::kCacheLength);
   r.header_size = GetU32(p + 44);
   for (int i = 0; i < 4; ++i) r.keywords[i] = GetU32(p + 48 + 4 * i);
   std::memcpy(r.guid.data(), p + 64, r.guid.size());

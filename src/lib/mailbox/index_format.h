@@ -113,6 +113,17 @@ struct IndexRecord {
   bool operator==(const IndexRecord&) const = default;
 };
 
+// Where the record fields read straight from encoded bytes sit (the layout
+// above): the codec below and the mapped index (index_map.h) share them.
+namespace record_at {
+inline constexpr size_t kUid = 0;
+inline constexpr size_t kSystemFlags = 4;
+inline constexpr size_t kModseq = 24;
+inline constexpr size_t kCacheOffset = 32;
+inline constexpr size_t kCacheLength = 40;
+inline constexpr size_t kCrc = 92;
+}  // namespace record_at
+
 // Encodes into exactly kIndexHeaderSize / kIndexRecordSize bytes.
 std::string EncodeIndexHeader(const IndexHeader& header);
 std::string EncodeIndexRecord(const IndexRecord& record);

@@ -48,12 +48,12 @@ class IndexRecords {
   IndexRecord Decode(uint32_t i) const;
   // The whole record, kCorrupt unless its CRC checks out.
   Result<IndexRecord> DecodeChecked(uint32_t i) const;
-  uint32_t Uid(uint32_t i) const { return GetU32(At(i)); }
-  uint32_t SystemFlags(uint32_t i) const { return GetU32(At(i) + 4); }
-  uint64_t Modseq(uint32_t i) const { return RecordModseq({At(i), kIndexRecordSize}); }
+  uint32_t Uid(uint32_t i) const { return GetU32(At(i) + record_at::kUid); }
+  uint32_t SystemFlags(uint32_t i) const { return GetU32(At(i) + record_at::kSystemFlags); }
+  uint64_t Modseq(uint32_t i) const { return GetU64(At(i) + record_at::kModseq); }
   bool Expunged(uint32_t i) const { return (SystemFlags(i) & kFlagExpunged) != 0; }
-  uint64_t CacheOffset(uint32_t i) const { return GetU64(At(i) + 32); }
-  uint32_t CacheLength(uint32_t i) const { return GetU32(At(i) + 40); }
+  uint64_t CacheOffset(uint32_t i) const { return GetU64(At(i) + record_at::kCacheOffset); }
+  uint32_t CacheLength(uint32_t i) const { return GetU32(At(i) + record_at::kCacheLength); }
 
  private:
   friend class IndexFile;
