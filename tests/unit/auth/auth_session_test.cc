@@ -13,6 +13,7 @@
 #include "acl/acl.h"
 #include "auth/sasl_init.h"
 #include "base/base64.h"
+#include "base/file.h"
 #include "base/strings.h"
 #include "sasl_fixture.h"
 
@@ -384,6 +385,30 @@ TEST_F(AuthSessionTest, LibsaslIsReleasedOnlyWhenUnusedAndStartsAgain) {
     Result<Authenticated> plain = plaintext->CheckPlaintext("alice", PasswordOf("alice"));
     EXPECT_TRUE(plain.ok()) << round << " " << plain.status().ToString();
   }
+}
+
+// Plugin libraries of libsasl2 mapped into this process.
+int MappedSaslPlugins() {
+  std::string maps = ReadFile("/proc/self/maps").value();
+  int n = 0;
+  for (size_t at = maps.find("/sasl2/lib"); at != std::string::npos;
+       at = maps.find("/sasl2/lib", at + 1)) {
+    ++n;
+  }
+  return n;
+}
+
+// What the release is for: the plugins (and what they load) leave the
+// process, and come back with the next session.
+TEST_F(AuthSessionTest, ReleaseUnloadsThePluginsUntilTheNextSession) {
+  UseConfig("allowplaintext: yes\n");
+  SecureSession().reset();
+  ASSERT_GT(MappedSaslPlugins(), 0);
+  ReleaseWhileUnused();
+  testing::ClientEndedBySaslDone();
+  EXPECT_EQ(MappedSaslPlugins(), 0);
+  auto again = SecureSession();
+  EXPECT_GT(MappedSaslPlugins(), 0);
 }
 
 // RFC 4505: ANONYMOUS only when allowanonymouslogin says so.

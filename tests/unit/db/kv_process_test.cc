@@ -4,6 +4,8 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <filesystem>
+#include <iterator>
 #include <set>
 #include <string>
 #include <vector>
@@ -186,6 +188,29 @@ TEST(ProcessTest, RunTransactionRecoversFromAKilledLockHolder) {
   ASSERT_TRUE(status.ok()) << status.ToString();
   EXPECT_GE(calls, 1);
   EXPECT_TRUE((*db)->Get(nullptr, "pending.0").status().Is(Code::kNotFound));
+}
+
+// The threads of this process (/proc/self/task).
+size_t ThreadCount() {
+  auto tasks = std::filesystem::directory_iterator("/proc/self/task");
+  return static_cast<size_t>(std::distance(begin(tasks), end(tasks)));
+}
+
+// An idle worker's ReleaseWhileIdle() stops the lock watchdog's thread; the
+// next database call starts it again.
+TEST(ProcessTest, IdleReleaseStopsTheWatchdogThreadUntilTheNextCall) {
+  ScratchDir scratch;
+  std::string dir = scratch.Sub("db");
+  ASSERT_TRUE(Environment::Recover(dir).ok());
+  auto env = Environment::Open(dir, TestOptions());
+  ASSERT_TRUE(env.ok());
+  auto db = (*env)->OpenDatabase("idle.db");
+  ASSERT_TRUE(db.ok());
+  const size_t running = ThreadCount();
+  (*env)->ReleaseWhileIdle();
+  EXPECT_EQ(ThreadCount(), running - 1);
+  EXPECT_TRUE((*db)->Put(nullptr, "key", "value").ok());
+  EXPECT_EQ(ThreadCount(), running);
 }
 
 // At START nobody has the environment open: normal recovery rolls the dead
