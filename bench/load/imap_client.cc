@@ -1,5 +1,6 @@
 #include "imap_client.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "base/strings.h"
@@ -52,38 +53,56 @@ bool ImapClient::HasCapability(std::string_view name) const {
 
 std::string ImapClient::NextTag() { return "a" + std::to_string(next_tag_++); }
 
-Result<Untagged> ImapClient::ReadResponse(std::string line) {
-  Untagged response;
-  for (;;) {
-    std::optional<uint64_t> literal = TrailingLiteral(line);
-    response.text += line;
-    if (!literal) return response;
-    response.prefixes.push_back(line);
-    std::string data;
-    SATRAP_RETURN_IF_ERROR(stream_->ReadExact(*literal, &data));
-    response.literals.push_back(std::move(data));
-    SATRAP_ASSIGN_OR_RETURN(line, stream_->ReadLine());
+std::string_view Reply::Keep(std::string_view text) {
+  constexpr size_t kBlock = 1 << 20;
+  if (text_blocks_.empty() ||
+      text_blocks_.back().capacity() - text_blocks_.back().size() < text.size()) {
+    text_blocks_.emplace_back().reserve(std::max(kBlock, text.size()));
   }
+  std::string& block = text_blocks_.back();
+  size_t at = block.size();
+  block.append(text);  // within capacity: earlier views stay valid
+  return std::string_view(block).substr(at);
+}
+
+Status ImapClient::ReadResponse(std::string_view line, Reply* reply) {
+  std::optional<uint64_t> literal = TrailingLiteral(line);
+  if (!literal) {  // the common case: one line, kept without a copy of its own
+    reply->untagged.push_back(Untagged{reply->Keep(line), {}});
+    return Status::Ok();
+  }
+  std::string text;
+  std::vector<Literal> literals;
+  for (;;) {
+    text += line;
+    if (!literal) break;
+    Literal& l = literals.emplace_back();
+    l.prefix = line;
+    SATRAP_RETURN_IF_ERROR(stream_->ReadExact(*literal, &l.data));
+    SATRAP_ASSIGN_OR_RETURN(line, stream_->ReadLineView());
+    literal = TrailingLiteral(line);
+  }
+  reply->untagged.push_back(Untagged{reply->Keep(text), std::move(literals)});
+  return Status::Ok();
 }
 
 Result<Reply> ImapClient::ReadUntilTagged(const std::string& tag) {
   Reply reply;
+  const std::string tagged = tag + " ";
   for (;;) {
-    SATRAP_ASSIGN_OR_RETURN(std::string line, stream_->ReadLine());
-    if (line.compare(0, tag.size() + 1, tag + " ") == 0) {
-      std::string_view rest = std::string_view(line).substr(tag.size() + 1);
+    SATRAP_ASSIGN_OR_RETURN(std::string_view line, stream_->ReadLineView());
+    if (line.starts_with(tagged)) {
+      std::string_view rest = line.substr(tagged.size());
       reply.status = std::string(rest.substr(0, rest.find(' ')));
-      reply.line = std::move(line);
+      reply.line = std::string(line);
       return reply;
     }
     if (line.empty() || (line[0] != '*' && line[0] != '+')) {
-      return Status::Invalid("unexpected line from server: " + line.substr(0, 200));
+      return Status::Invalid("unexpected line from server: " + std::string(line.substr(0, 200)));
     }
-    SATRAP_ASSIGN_OR_RETURN(Untagged response, ReadResponse(std::move(line)));
-    if (StartsWithIgnoreCase(response.text, "* CAPABILITY ")) {
-      capabilities_ = response.text.substr(13);
-    }
-    reply.untagged.push_back(std::move(response));
+    SATRAP_RETURN_IF_ERROR(ReadResponse(line, &reply));
+    std::string_view text = reply.untagged.back().text;
+    if (StartsWithIgnoreCase(text, "* CAPABILITY ")) capabilities_ = std::string(text.substr(13));
   }
 }
 
@@ -188,13 +207,13 @@ std::vector<uint64_t> SearchResults(const Reply& reply) {
 }
 
 const std::string* FetchLiteral(const Untagged& response, std::string_view item) {
-  for (size_t i = 0; i < response.literals.size(); ++i) {
-    std::string_view head = response.prefixes[i];
+  for (const Literal& literal : response.literals) {
+    std::string_view head = literal.prefix;
     head = head.substr(0, head.rfind('{'));
     while (!head.empty() && head.back() == ' ') head.remove_suffix(1);
     if (head.size() >= item.size() &&
         EqualsIgnoreCase(head.substr(head.size() - item.size()), item)) {
-      return &response.literals[i];
+      return &literal.data;
     }
   }
   return nullptr;

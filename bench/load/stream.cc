@@ -149,10 +149,9 @@ void Stream::SaveSession(TlsSession* into) const {
 
 Result<size_t> Stream::Fill() {
   SATRAP_RETURN_IF_ERROR(Flush());
-  if (input_pos_ > 0 && input_pos_ == input_.size()) {
-    input_.clear();
-    input_pos_ = 0;
-  }
+  // What was consumed goes; what is left is at most a partial line.
+  input_.erase(0, input_pos_);
+  input_pos_ = 0;
   char buf[65536];
   ssize_t n;
   if (ssl_ != nullptr) {
@@ -175,12 +174,17 @@ Result<size_t> Stream::Fill() {
 }
 
 Result<std::string> Stream::ReadLine() {
+  SATRAP_ASSIGN_OR_RETURN(std::string_view line, ReadLineView());
+  return std::string(line);
+}
+
+Result<std::string_view> Stream::ReadLineView() {
   size_t scanned = input_pos_;
   for (;;) {
     size_t lf = input_.find('\n', scanned);
     if (lf != std::string::npos) {
       size_t end = (lf > input_pos_ && input_[lf - 1] == '\r') ? lf - 1 : lf;
-      std::string line = input_.substr(input_pos_, end - input_pos_);
+      std::string_view line(input_.data() + input_pos_, end - input_pos_);
       input_pos_ = lf + 1;
       return line;
     }

@@ -69,6 +69,10 @@ class Stream {
   // One line without its CR LF. Flushes pending output first. kClosed at EOF,
   // kTimeout after kIoTimeout, kTooBig past 1 MB.
   Result<std::string> ReadLine();
+  // The same line as a view into the read buffer, valid until the next call
+  // on this stream: a FETCH 1:* of 100,000 messages is 100,000 lines, and a
+  // copy of each would make the client, not the server, what is measured.
+  Result<std::string_view> ReadLineView();
   // Exactly `size` bytes appended to *into.
   Status ReadExact(size_t size, std::string* into);
   // Queues bytes; Flush() sends them (one send per burst).
