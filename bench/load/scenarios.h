@@ -13,7 +13,9 @@ void RunLmtp(const Options& options, const Target& target);
 // 2. IMAP mixed office load: --clients --seconds --prefill (messages per user)
 void RunImapMixed(const Options& options, const Target& target);
 // 3. Large mailbox: `large-populate` (--messages into --user's INBOX) then,
-//    after the harness restarts the server and drops caches, `large-ops`.
+//    after the harness restarts the server and drops caches, `large-ops`
+//    (--passes cold and warm passes; "ready restart" before each cold pass
+//    after the first, "ready drop" before each cold command).
 void RunLargePopulate(const Options& options, const Target& target);
 void RunLargeOps(const Options& options, const Target& target);
 // 4. Memory: --connections idle clients logged in with INBOX selected; waits
