@@ -115,7 +115,7 @@ void DecodeIndexRecordFields(const char* p, IndexRecord* out) {
   r.cache_offset = GetU64(p + record_at::kCacheOffset);
   r.cache_length = GetU32(p + record_at::kCacheLength);
   r.header_size = GetU32(p + 44);
-  for (int i = 0; i < 4; ++i) r.keywords[i] = GetU32(p + 48 + 4 * i);
+  for (int i = 0; i < 4; ++i) r.keywords[i] = GetU32(p + record_at::kKeywords + 4 * i);
   std::memcpy(r.guid.data(), p + 64, r.guid.size());
   r.date_zone_minutes = static_cast<int16_t>(GetU16(p + 84));
 }

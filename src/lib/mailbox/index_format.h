@@ -121,6 +121,7 @@ inline constexpr size_t kSystemFlags = 4;
 inline constexpr size_t kModseq = 24;
 inline constexpr size_t kCacheOffset = 32;
 inline constexpr size_t kCacheLength = 40;
+inline constexpr size_t kKeywords = 48;
 inline constexpr size_t kCrc = 92;
 }  // namespace record_at
 

@@ -3,6 +3,7 @@
 #include <sys/mman.h>
 
 #include <cerrno>
+#include <cstring>
 #include <utility>
 
 namespace satrap::mailbox {
@@ -41,10 +42,25 @@ IndexRecord IndexRecords::Decode(uint32_t i) const {
   return record;
 }
 
+// A record is checked and decoded from a copy: another process may rewrite
+// it in the mapping between the check and the reading of its fields.
 Result<IndexRecord> IndexRecords::DecodeChecked(uint32_t i) const {
+  char copy[kIndexRecordSize];
+  std::memcpy(copy, At(i), sizeof copy);
   IndexRecord record;
-  SATRAP_RETURN_IF_ERROR(DecodeIndexRecordInto({At(i), kIndexRecordSize}, &record));
+  SATRAP_RETURN_IF_ERROR(DecodeIndexRecordInto({copy, sizeof copy}, &record));
   return record;
+}
+
+std::optional<IndexRecords::LiveFields> IndexRecords::LiveChecked(uint32_t i) const {
+  char p[kIndexRecordSize];
+  std::memcpy(p, At(i), sizeof p);
+  if (!IndexRecordChecksumOk({p, sizeof p})) return std::nullopt;
+  LiveFields live;
+  live.system_flags = GetU32(p + record_at::kSystemFlags);
+  for (int k = 0; k < 4; ++k) live.keywords[k] = GetU32(p + record_at::kKeywords + 4 * k);
+  live.modseq = GetU64(p + record_at::kModseq);
+  return live;
 }
 
 }  // namespace satrap::mailbox

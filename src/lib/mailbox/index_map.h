@@ -24,6 +24,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string_view>
 
 #include "base/result.h"
@@ -48,6 +49,14 @@ class IndexRecords {
   IndexRecord Decode(uint32_t i) const;
   // The whole record, kCorrupt unless its CRC checks out.
   Result<IndexRecord> DecodeChecked(uint32_t i) const;
+  // Only the live fields, nullopt unless the record's CRC checks out: what
+  // FETCH 1:* (FLAGS) reads of every message, without decoding the rest.
+  struct LiveFields {
+    uint32_t system_flags = 0;
+    KeywordBits keywords{};
+    uint64_t modseq = 0;
+  };
+  std::optional<LiveFields> LiveChecked(uint32_t i) const;
   uint32_t Uid(uint32_t i) const { return GetU32(At(i) + record_at::kUid); }
   uint32_t SystemFlags(uint32_t i) const { return GetU32(At(i) + record_at::kSystemFlags); }
   uint64_t Modseq(uint32_t i) const { return GetU64(At(i) + record_at::kModseq); }

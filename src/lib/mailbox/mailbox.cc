@@ -276,15 +276,22 @@ MessageFlags Mailbox::Flags(uint32_t msgno) const {
   MessageFlags flags;
   flags.recent = e.recent;
   if (e.record == kNoRecord) return flags;
-  std::optional<IndexRecord> current = CurrentRecord(e.record);
-  if (!current) return flags;
-  const IndexRecord& r = *current;
-  flags.system = r.system_flags & kSystemFlagsMask;
-  flags.keywords = r.keywords;
-  flags.modseq = r.modseq;
+  std::optional<IndexRecords::LiveFields> live = index_map_.records.LiveChecked(e.record);
+  if (live) {
+    flags.system = live->system_flags;
+    flags.keywords = live->keywords;
+    flags.modseq = live->modseq;
+  } else if (std::optional<IndexRecord> current = CurrentRecord(e.record)) {
+    flags.system = current->system_flags;
+    flags.keywords = current->keywords;
+    flags.modseq = current->modseq;
+  } else {
+    return flags;
+  }
+  flags.system &= kSystemFlagsMask;
   if (!is_owner_) {
     flags.system &= ~kFlagSeen;
-    if (seen_ && seen_->IsSeen(r.uid)) flags.system |= kFlagSeen;
+    if (seen_ && seen_->IsSeen(e.uid)) flags.system |= kFlagSeen;
   }
   return flags;
 }

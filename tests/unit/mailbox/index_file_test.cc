@@ -110,6 +110,14 @@ TEST_F(IndexFileTest, RefreshedMappingEqualsAFreshSnapshot) {
   Result<IndexRecord> checked = mapped.records.DecodeChecked(1);
   ASSERT_TRUE(checked.ok());
   EXPECT_EQ(*checked, fresh->records[1]);
+  // The live fields alone, as FETCH FLAGS reads them, agree with the record.
+  for (uint32_t i = 0; i < mapped.records.size(); ++i) {
+    std::optional<IndexRecords::LiveFields> live = mapped.records.LiveChecked(i);
+    ASSERT_TRUE(live.has_value()) << i;
+    EXPECT_EQ(live->system_flags, fresh->records[i].system_flags) << i;
+    EXPECT_EQ(live->keywords, fresh->records[i].keywords) << i;
+    EXPECT_EQ(live->modseq, fresh->records[i].modseq) << i;
+  }
 }
 
 // Only appends since the last refresh: just the new records are checked,
@@ -173,6 +181,8 @@ TEST_F(IndexFileTest, DamagedRewrittenRecordIsRefused) {
   FlipByte(kIndexHeaderSize + 1 * kIndexRecordSize + 50);
   EXPECT_EQ(reader->Map(&mapped).code(), Code::kCorrupt);
   EXPECT_EQ(mapped.records.DecodeChecked(1).status().code(), Code::kCorrupt);
+  EXPECT_FALSE(mapped.records.LiveChecked(1).has_value());
+  EXPECT_TRUE(mapped.records.LiveChecked(2).has_value());
   // Read from the file under the lock, it is just as damaged.
   EXPECT_EQ(reader->ReadRecordShared(1).status().code(), Code::kCorrupt);
   EXPECT_TRUE(reader->ReadRecordShared(2).ok());
