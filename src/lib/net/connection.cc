@@ -215,9 +215,13 @@ Result<size_t> Connection::ReadSome(std::span<char> into) {
 void Connection::Write(std::string_view data) {
   Impl& c = *impl_;
   if (!c.write_status.ok() || data.empty()) return;
-  if (data.size() >= kSeparatePiece || c.out.empty() ||
-      c.out.back().size() + data.size() > kCoalesceLimit) {
+  if (data.size() >= kSeparatePiece) {
     c.out.emplace_back(data);
+  } else if (c.out.empty() || c.out.back().size() + data.size() > kCoalesceLimit) {
+    // Sized once: 100,000 short FETCH lines would otherwise regrow it ten
+    // times a piece.
+    c.out.emplace_back().reserve(kCoalesceLimit);
+    c.out.back().append(data);
   } else {
     c.out.back().append(data);
   }
