@@ -50,6 +50,8 @@ uintptr_t StackLowest() {
 
 }  // namespace
 
+void UseOneMallocArena() { (void)::mallopt(M_ARENA_MAX, 1); }
+
 void ReleaseIdleMemory() {
   (void)::malloc_trim(0);
   ReleaseStackBelowHere();

@@ -16,6 +16,7 @@
 
 #include "base/check.h"
 #include "base/file.h"
+#include "base/memory.h"
 #include "base/strings.h"
 #include "log/log.h"
 #include "net/listen.h"
@@ -132,6 +133,7 @@ void InitLogging(const Context& ctx) {
 }  // namespace
 
 int Main(int argc, char** argv, const ServerSpec& spec) {
+  UseOneMallocArena();
   Context ctx;
   ctx.program = spec.name;
   ctx.max_use = kDefaultMaxUse;
