@@ -215,14 +215,14 @@ Result<size_t> Connection::ReadSome(std::span<char> into) {
 void Connection::Write(std::string_view data) {
   Impl& c = *impl_;
   if (!c.write_status.ok() || data.empty()) return;
-  if (data.size() >= kSeparatePiece) {
+  if (data.size() >= kSeparatePiece || c.out.empty() ||
+      c.out.back().size() + data.size() > kCoalesceLimit) {
     c.out.emplace_back(data);
-  } else if (c.out.empty() || c.out.back().size() + data.size() > kCoalesceLimit) {
-    // Sized once: 100,000 short FETCH lines would otherwise regrow it ten
-    // times a piece.
-    c.out.emplace_back().reserve(kCoalesceLimit);
-    c.out.back().append(data);
   } else {
+    // Sized once when a second line joins it: 100,000 short FETCH lines
+    // would otherwise regrow it ten times a piece, while a lone reply
+    // stays small.
+    if (c.out.back().capacity() < kCoalesceLimit) c.out.back().reserve(kCoalesceLimit);
     c.out.back().append(data);
   }
   c.out_bytes += data.size();
