@@ -14,8 +14,9 @@
 // CRC-32C when it first maps it and again whenever its modseq moved, so those
 // fixed fields are trustworthy between refreshes, even while another process
 // rewrites the record. The changing ones (flags, keywords, modseq) are live:
-// a reader decodes them with DecodeChecked(), which fails on a record caught
-// half-rewritten; the caller retries under the index lock (Mailbox does).
+// a reader decodes them with DecodeChecked() or LiveChecked(), which check a
+// copy of the record and fail on one caught half-rewritten; the caller
+// retries under the index lock (Mailbox does).
 //
 // The file never shrinks in place (compaction and reconstruct write a new
 // file and rename it over), and Map() refuses a header that claims more
