@@ -54,10 +54,14 @@ bool ImapClient::HasCapability(std::string_view name) const {
 std::string ImapClient::NextTag() { return "a" + std::to_string(next_tag_++); }
 
 std::string_view Reply::Keep(std::string_view text) {
-  constexpr size_t kBlock = 1 << 20;
+  // Blocks double from 4 KB to 1 MB: a one-line reply stays small.
+  constexpr size_t kFirstBlock = 4096, kLargestBlock = 1 << 20;
   if (text_blocks_.empty() ||
       text_blocks_.back().capacity() - text_blocks_.back().size() < text.size()) {
-    text_blocks_.emplace_back().reserve(std::max(kBlock, text.size()));
+    const size_t next = text_blocks_.empty()
+                            ? kFirstBlock
+                            : std::min(kLargestBlock, 2 * text_blocks_.back().capacity());
+    text_blocks_.emplace_back().reserve(std::max(next, text.size()));
   }
   std::string& block = text_blocks_.back();
   size_t at = block.size();
