@@ -49,6 +49,7 @@ class Latencies {
   }
   void Merge(const Latencies& other);
   size_t count() const { return samples_.size(); }
+  const std::vector<double>& micros() const { return samples_; }  // in the order added
   // The p-th percentile (0..100) in milliseconds; 0 with no samples.
   double PercentileMs(double p) const;
 

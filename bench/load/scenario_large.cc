@@ -86,19 +86,17 @@ int64_t Expect(int64_t messages, int64_t every, int64_t rest) {
 }
 
 // Every pass's time for each figure; the median is reported at the end.
-using Samples = std::map<std::string, std::vector<double>>;
+using Samples = std::map<std::string, Latencies>;
 
 void ReportMedians(const Samples& samples) {
-  for (const auto& [name, values] : samples) {
-    std::vector<double> sorted = values;
-    std::sort(sorted.begin(), sorted.end());
+  for (const auto& [name, latencies] : samples) {
     std::string all;
-    for (double v : values) {
+    for (double micros : latencies.micros()) {
       if (!all.empty()) all += ' ';
-      all += std::to_string(v);
+      all += std::to_string(micros / 1000);
     }
     Report::Note(name + " samples: " + all);
-    Report::Result(name, sorted[sorted.size() / 2], "ms");
+    Report::Result(name, latencies.PercentileMs(50), "ms");
   }
 }
 
@@ -109,12 +107,12 @@ std::optional<Reply> Timed(ImapClient& imap, const std::string& name, const std:
   if (name.starts_with("large.cold.")) WaitForHarness("drop");
   Clock::time_point start = Clock::now();
   Result<Reply> reply = imap.Command(command);
-  double ms = SecondsSince(start) * 1000;
+  const double micros = std::chrono::duration<double, std::micro>(Clock::now() - start).count();
   if (!reply.ok() || !reply->ok()) {
     Report::Check(name, false, command + ": " + (reply.ok() ? reply->line : reply.status().ToString()));
     return std::nullopt;
   }
-  (*samples)[name + "_ms"].push_back(ms);
+  (*samples)[name + "_ms"].Add(micros);
   return std::move(*reply);
 }
 
@@ -160,7 +158,7 @@ bool Pass(const Target& target, const std::string& phase, int user, int64_t mess
   if (phase == "cold") WaitForHarness("drop");
   Clock::time_point start = Clock::now();
   Result<Reply> appended = imap.Append("INBOX", "", BuildMessage(spec));
-  (*samples)[p + "append_ms"].push_back(SecondsSince(start) * 1000);
+  (*samples)[p + "append_ms"].AddSince(start);
   ok = ok && appended.ok() && appended->ok();
   Report::Check(p + "answers", ok && search_ok,
                 "SELECT/FETCH counts " + std::string(ok ? "right" : "WRONG") + " (" +

@@ -107,11 +107,13 @@ void IndexFile::ReleaseOpen() {
 }
 
 bool IndexFile::Replaced() const {
-  // Compaction and reconstruct rename a new file over cyrus.index, deleting
-  // or moving the mailbox away unlinks it: either way this file has no name
-  // left (cyrus.index is never hard-linked). Asking the descriptor spares
-  // every command a name lookup in a folder of up to 100,000 files, which
-  // after the dentry cache is dropped means reading the folder's blocks.
+  // Compaction and reconstruct rename a new file over cyrus.index, and
+  // deleting the mailbox unlinks it: either way this file has no name left
+  // (cyrus.index is never hard-linked). A renamed mailbox moves its whole
+  // folder, which the session's descriptors follow. Asking the descriptor
+  // spares every command a name lookup in a folder of up to 100,000 files,
+  // which after the dentry cache is dropped means reading the folder's
+  // blocks.
   struct stat mine;
   if (::fstat(fd_.get(), &mine) < 0) return true;
   return mine.st_nlink == 0;

@@ -85,7 +85,7 @@ std::string EncodeIndexRecord(const IndexRecord& r) {
   PutU64(p + record_at::kCacheOffset, r.cache_offset);
   PutU32(p + record_at::kCacheLength, r.cache_length);
   PutU32(p + 44, r.header_size);
-  for (int i = 0; i < 4; ++i) PutU32(p + 48 + 4 * i, r.keywords[i]);
+  for (int i = 0; i < 4; ++i) PutU32(p + record_at::kKeywords + 4 * i, r.keywords[i]);
   std::memcpy(p + 64, r.guid.data(), r.guid.size());
   PutU16(p + 84, static_cast<uint16_t>(r.date_zone_minutes));
   PutU32(p + record_at::kCrc, Crc32c(std::string_view(out).substr(0, record_at::kCrc)));
