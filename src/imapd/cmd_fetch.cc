@@ -254,11 +254,13 @@ Status AppendItem(const FetchItem& item, const mailbox::Mailbox& mb, uint32_t ms
     case ItemKind::kBody:
     case ItemKind::kBodyStructure: {
       SATRAP_ASSIGN_OR_RETURN(mime::CacheRecordView view, data.View());
-      if (item.kind == ItemKind::kEnvelope) out->append("ENVELOPE ").append(view.envelope);
-      if (item.kind == ItemKind::kBody) out->append("BODY ").append(view.body);
-      if (item.kind == ItemKind::kBodyStructure) {
-        out->append("BODYSTRUCTURE ").append(view.bodystructure);
+      if (item.kind == ItemKind::kEnvelope) {
+        out->append("ENVELOPE ").append(view.envelope);
+        break;
       }
+      bool extended = item.kind == ItemKind::kBodyStructure;
+      out->append(extended ? "BODYSTRUCTURE " : "BODY ");
+      SATRAP_RETURN_IF_ERROR(mime::AppendCachedBodyStructure(view, extended, out));
       break;
     }
     case ItemKind::kSection: {

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "mime/bodystructure.h"
 #include "mime/cache_record.h"
 #include "mime/charset.h"
 #include "mime/date.h"
@@ -60,10 +61,26 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Require(*back == info, "cache round trip differs");
   Require(satrap::mime::EncodeCacheRecord(*back) == record, "re-encoding differs");
 
-  // The input itself as a cache record: must be refused or round-trip.
+  // BODY and BODYSTRUCTURE rendered from the record are those of the message.
+  auto view = satrap::mime::ViewCacheRecord(record);
+  Require(view.ok(), "own cache record not viewable");
+  for (bool extended : {false, true}) {
+    std::string rendered;
+    Require(satrap::mime::AppendCachedBodyStructure(*view, extended, &rendered).ok(),
+            "rendering from the record failed");
+    Require(rendered == satrap::mime::BuildBodyStructure(raw, info.root, extended),
+            "rendered BODYSTRUCTURE differs");
+  }
+
+  // The input itself as a cache record: must be refused, or round-trip when
+  // it has the current version (an older one is read, never written).
   auto foreign = satrap::mime::DecodeCacheRecord(raw);
-  if (foreign.ok()) {
+  if (foreign.ok() && static_cast<uint8_t>(raw[0]) == satrap::mime::kCacheRecordVersion) {
     Require(satrap::mime::EncodeCacheRecord(*foreign) == raw, "foreign record not canonical");
+  }
+  if (auto foreign_view = satrap::mime::ViewCacheRecord(raw); foreign_view.ok()) {
+    std::string rendered;
+    (void)satrap::mime::AppendCachedBodyStructure(*foreign_view, true, &rendered);
   }
 
   for (const char* spec_text : {"", "HEADER", "TEXT", "HEADER.FIELDS.NOT (To)"}) {

@@ -1,6 +1,6 @@
 // cyrus.cache: what FETCH and SEARCH need from each message, parsed once at
-// append (ENVELOPE, BODYSTRUCTURE, header fields), so they never reopen the
-// message file.
+// append (ENVELOPE, the part tree BODYSTRUCTURE is rendered from, header
+// fields), so they never reopen the message file.
 //
 // The file is a sequence of records appended in uid order; the index record
 // holds each one's offset and length. `FETCH 1:* (ENVELOPE)` therefore reads

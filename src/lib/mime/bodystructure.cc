@@ -65,66 +65,112 @@ bool IsKnownEncoding(std::string_view e) {
   return StartsWithIgnoreCase(e, "x-") && e.size() > 2;
 }
 
-// body-type-basic / body-type-text / body-type-msg, without the parentheses.
-void AppendSinglePart(std::string_view raw, const Part& part, bool extended, std::string* out) {
-  AppendImapString(part.content_type.type, out);
-  out->push_back(' ');
-  AppendImapString(part.content_type.subtype, out);
-  out->push_back(' ');
-  std::vector<Param> params = part.content_type.params;
-  if (part.IsText() && !FindParam(params, "charset")) {
-    params.insert(params.begin(), Param{"charset", "us-ascii"});
+// Renders a tree; `embedded` yields the message/rfc822 parts' envelopes in
+// the order the parts are met.
+class Renderer {
+ public:
+  Renderer(std::span<const std::string> embedded, bool extended, std::string* out)
+      : embedded_(embedded), extended_(extended), out_(out) {}
+
+  bool Append(const Part& part) {
+    out_->push_back('(');
+    if (part.kind != PartKind::kMultipart) {
+      if (!AppendSinglePart(part)) return false;
+    } else {
+      // body-type-mpart = 1*body SP media-subtype [SP body-ext-mpart]
+      for (const Part& child : part.children) {
+        if (!Append(child)) return false;
+      }
+      out_->push_back(' ');
+      AppendImapString(part.content_type.subtype, out_);
+      if (extended_) {
+        out_->push_back(' ');
+        AppendParams(part.content_type.params, out_);
+        AppendCommonExtension(part, out_);
+      }
+    }
+    out_->push_back(')');
+    return true;
   }
-  AppendParams(params, out);
-  out->push_back(' ');
-  AppendImapNStringOrNil(part.id, out);
-  out->push_back(' ');
-  AppendImapNStringOrNil(part.description, out);
-  out->push_back(' ');
-  AppendImapString(IsKnownEncoding(part.encoding) ? std::string_view(part.encoding) : "7bit",
-                   out);
-  out->append(" " + std::to_string(part.body_size()));
+
+ private:
+  // body-type-basic / body-type-text / body-type-msg, without the parentheses.
+  bool AppendSinglePart(const Part& part) {
+    std::string* out = out_;
+    AppendImapString(part.content_type.type, out);
+    out->push_back(' ');
+    AppendImapString(part.content_type.subtype, out);
+    out->push_back(' ');
+    if (part.IsText() && !FindParam(part.content_type.params, "charset")) {
+      std::vector<Param> params = part.content_type.params;
+      params.insert(params.begin(), Param{"charset", "us-ascii"});
+      AppendParams(params, out);
+    } else {
+      AppendParams(part.content_type.params, out);
+    }
+    out->push_back(' ');
+    AppendImapNStringOrNil(part.id, out);
+    out->push_back(' ');
+    AppendImapNStringOrNil(part.description, out);
+    out->push_back(' ');
+    AppendImapString(IsKnownEncoding(part.encoding) ? std::string_view(part.encoding) : "7bit",
+                     out);
+    out->append(" ").append(std::to_string(part.body_size()));
+    if (part.kind == PartKind::kMessage) {
+      if (next_envelope_ == embedded_.size()) return false;
+      out->push_back(' ');
+      out->append(embedded_[next_envelope_++]);
+      out->push_back(' ');
+      if (!Append(part.children[0])) return false;
+    }
+    if (part.IsText() || part.kind == PartKind::kMessage) {
+      out->append(" ").append(std::to_string(part.body_lines));
+    }
+    if (extended_) {
+      out->push_back(' ');
+      AppendImapNStringOrNil(part.md5, out);
+      AppendCommonExtension(part, out);
+    }
+    return true;
+  }
+
+  std::span<const std::string> embedded_;
+  size_t next_envelope_ = 0;
+  bool extended_;
+  std::string* out_;
+};
+
+void CollectEnvelopes(std::string_view raw, const Part& part, std::vector<std::string>* out) {
   if (part.kind == PartKind::kMessage) {
     const Part& inner = part.children[0];
-    out->push_back(' ');
-    AppendEnvelope(raw.substr(inner.header_offset, inner.body_offset - inner.header_offset), out);
-    out->push_back(' ');
-    AppendBodyStructure(raw, inner, extended, out);
+    out->push_back(BuildEnvelope(
+        raw.substr(inner.header_offset, inner.body_offset - inner.header_offset)));
   }
-  if (part.IsText() || part.kind == PartKind::kMessage) {
-    out->append(" " + std::to_string(part.body_lines));
-  }
-  if (extended) {
-    out->push_back(' ');
-    AppendImapNStringOrNil(part.md5, out);
-    AppendCommonExtension(part, out);
-  }
+  for (const Part& child : part.children) CollectEnvelopes(raw, child, out);
 }
 
 }  // namespace
 
-void AppendBodyStructure(std::string_view raw, const Part& part, bool extended,
+std::vector<std::string> EmbeddedEnvelopes(std::string_view raw, const Part& part) {
+  std::vector<std::string> envelopes;
+  CollectEnvelopes(raw, part, &envelopes);
+  return envelopes;
+}
+
+size_t CountMessageParts(const Part& part) {
+  size_t n = part.kind == PartKind::kMessage ? 1 : 0;
+  for (const Part& child : part.children) n += CountMessageParts(child);
+  return n;
+}
+
+bool AppendBodyStructure(const Part& part, std::span<const std::string> embedded, bool extended,
                          std::string* out) {
-  out->push_back('(');
-  if (part.kind != PartKind::kMultipart) {
-    AppendSinglePart(raw, part, extended, out);
-  } else {
-    // body-type-mpart = 1*body SP media-subtype [SP body-ext-mpart]
-    for (const Part& child : part.children) AppendBodyStructure(raw, child, extended, out);
-    out->push_back(' ');
-    AppendImapString(part.content_type.subtype, out);
-    if (extended) {
-      out->push_back(' ');
-      AppendParams(part.content_type.params, out);
-      AppendCommonExtension(part, out);
-    }
-  }
-  out->push_back(')');
+  return Renderer(embedded, extended, out).Append(part);
 }
 
 std::string BuildBodyStructure(std::string_view raw, const Part& part, bool extended) {
   std::string out;
-  AppendBodyStructure(raw, part, extended, &out);
+  AppendBodyStructure(part, EmbeddedEnvelopes(raw, part), extended, &out);
   return out;
 }
 

@@ -1,7 +1,10 @@
 // IMAP BODY and BODYSTRUCTURE (RFC 3501 §7.4.2, ABNF "body" in §9) from a
 // parsed part tree.
 //
-// Used at append time; the strings go into cyrus.cache. Pure.
+// The tree and the ENVELOPE of each encapsulated message/rfc822 part are all
+// they need, so cyrus.cache keeps those and FETCH renders BODY and
+// BODYSTRUCTURE from them (cache_record.h), rather than storing both strings
+// in every record. Pure.
 //
 // Choices, following Dovecot's test suite: type, subtype and parameters are
 // written as in the message; a text part without a charset parameter gets
@@ -12,19 +15,32 @@
 // body-fld-dsp, body-fld-lang and body-fld-loc.
 #pragma once
 
+#include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "mime/parser.h"
 
 namespace satrap::mime {
 
-// Appends "(" body ")" for `part` of `raw` (the bytes ParseMessage read).
+// The ENVELOPE of every message/rfc822 part of `part` (itself included), in
+// pre-order, from `raw` (the bytes ParseMessage read).
+std::vector<std::string> EmbeddedEnvelopes(std::string_view raw, const Part& part);
+
+// The number of message/rfc822 parts of `part`, itself included: how many
+// envelopes AppendBodyStructure takes.
+size_t CountMessageParts(const Part& part);
+
+// Appends "(" body ")" for `part`, taking the envelopes of its message/rfc822
+// parts from `embedded` in pre-order (as EmbeddedEnvelopes returned them).
 // With `extended`, writes BODYSTRUCTURE; without, the non-extensible BODY.
-void AppendBodyStructure(std::string_view raw, const Part& part, bool extended,
+// Returns false, with `out` unusable, if `embedded` holds fewer envelopes
+// than the tree has message parts.
+bool AppendBodyStructure(const Part& part, std::span<const std::string> embedded, bool extended,
                          std::string* out);
 
-// Convenience: AppendBodyStructure into a new string.
+// Convenience: BODY or BODYSTRUCTURE of `part` of `raw` in a new string.
 std::string BuildBodyStructure(std::string_view raw, const Part& part, bool extended);
 
 }  // namespace satrap::mime

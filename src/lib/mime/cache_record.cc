@@ -1,11 +1,15 @@
 #include "mime/cache_record.h"
 
+#include <span>
+
 #include "base/crc32c.h"
+#include "mime/bodystructure.h"
 #include "mime/wire.h"
 
 namespace satrap::mime {
 namespace {
 
+constexpr uint8_t kVersionWithBodies = 2;
 constexpr uint8_t kFlagHeadersNotCached = 1;
 constexpr size_t kPrefixSize = 6;  // version, flags, CRC
 constexpr size_t kMaxTreeDepth = kMaxDepth + 2;
@@ -55,6 +59,8 @@ class TreeDecoder {
     if (root->header_offset != 0) return Corrupt("root does not start at 0");
     return Status::Ok();
   }
+
+  size_t message_parts() const { return message_parts_; }
 
  private:
   // A count is plausible only if every element could still take a byte.
@@ -121,6 +127,7 @@ class TreeDecoder {
                     (part->kind == PartKind::kMultipart && n >= 1) ||
                     (part->kind == PartKind::kMessage && n == 1);
     if (!shape_ok) return Corrupt("children do not match the part kind");
+    if (part->kind == PartKind::kMessage) ++message_parts_;
     part->children.resize(static_cast<size_t>(n));
     uint64_t floor = part->body_offset;
     for (Part& child : part->children) {
@@ -140,20 +147,42 @@ class TreeDecoder {
 
   wire::Reader reader_;
   size_t parts_ = 0;
+  size_t message_parts_ = 0;
 };
+
+// The tree and, for a current record, its embedded envelopes, checked to
+// belong together.
+Status DecodeTree(const CacheRecordView& view, Part* root, std::vector<std::string>* envelopes) {
+  TreeDecoder decoder(view.part_tree);
+  SATRAP_RETURN_IF_ERROR(decoder.DecodeRoot(root));
+  if (view.version == kVersionWithBodies) return Status::Ok();
+  wire::Reader reader(view.embedded_envelopes);
+  uint64_t n = 0;
+  if (!reader.GetVarint(&n) || n != decoder.message_parts()) {
+    return Corrupt("embedded envelopes do not match the tree");
+  }
+  envelopes->resize(static_cast<size_t>(n));
+  for (std::string& envelope : *envelopes) {
+    if (!reader.GetString(&envelope)) return Corrupt("malformed embedded envelope");
+  }
+  if (!reader.done()) return Corrupt("bytes after the embedded envelopes");
+  return Status::Ok();
+}
 
 }  // namespace
 
 std::string EncodeCacheRecord(const MessageInfo& info) {
   std::string tree;
   EncodePart(info.root, &tree);
+  std::string embedded;
+  wire::PutVarint(info.embedded_envelopes.size(), &embedded);
+  for (const std::string& envelope : info.embedded_envelopes) wire::PutString(envelope, &embedded);
   std::string out;
   out.push_back(static_cast<char>(kCacheRecordVersion));
   out.push_back(static_cast<char>(info.headers_cached ? 0 : kFlagHeadersNotCached));
   wire::PutFixed32(0, &out);  // CRC, filled in below
-  const std::string& tree_ref = tree;
-  for (const std::string* s : {&info.envelope, &info.body, &info.bodystructure,
-                               &info.cached_headers, &tree_ref}) {
+  const std::string* const fields[] = {&info.envelope, &info.cached_headers, &tree, &embedded};
+  for (const std::string* s : fields) {
     wire::PutFixed32(static_cast<uint32_t>(s->size()), &out);
     out.append(*s);
   }
@@ -169,7 +198,9 @@ Result<CacheRecordView> ViewCacheRecord(std::string_view record, CacheCheck chec
   CacheRecordView view;
   view.version = static_cast<uint8_t>(record[0]);
   uint8_t flags = static_cast<uint8_t>(record[1]);
-  if (view.version != kCacheRecordVersion) return Corrupt("unknown version");
+  if (view.version != kCacheRecordVersion && view.version != kVersionWithBodies) {
+    return Corrupt("unknown version");
+  }
   if (flags & ~kFlagHeadersNotCached) return Corrupt("unknown flags");
   view.headers_cached = !(flags & kFlagHeadersNotCached);
   wire::Reader reader(record.substr(2));
@@ -179,8 +210,13 @@ Result<CacheRecordView> ViewCacheRecord(std::string_view record, CacheCheck chec
       Crc32c(record.substr(kPrefixSize), Crc32c(record.substr(0, 2))) != stored_crc) {
     return Corrupt("checksum mismatch");
   }
-  for (std::string_view* field : {&view.envelope, &view.body, &view.bodystructure,
-                                  &view.cached_headers, &view.part_tree}) {
+  std::string_view* const current_fields[] = {&view.envelope, &view.cached_headers,
+                                               &view.part_tree, &view.embedded_envelopes};
+  std::string_view* const v2_fields[] = {&view.envelope, &view.v2_body, &view.v2_bodystructure,
+                                         &view.cached_headers, &view.part_tree};
+  std::span<std::string_view* const> fields = current_fields;
+  if (view.version == kVersionWithBodies) fields = v2_fields;
+  for (std::string_view* field : fields) {
     uint32_t length = 0;
     if (!reader.GetFixed32(&length) || !reader.GetBytes(length, field)) {
       return Corrupt("field runs past the end");
@@ -197,13 +233,23 @@ Result<MessageInfo> DecodeCacheRecord(std::string_view record, CacheCheck check)
   SATRAP_ASSIGN_OR_RETURN(CacheRecordView view, ViewCacheRecord(record, check));
   MessageInfo info;
   info.envelope.assign(view.envelope);
-  info.body.assign(view.body);
-  info.bodystructure.assign(view.bodystructure);
   info.cached_headers.assign(view.cached_headers);
   info.headers_cached = view.headers_cached;
-  TreeDecoder decoder(view.part_tree);
-  SATRAP_RETURN_IF_ERROR(decoder.DecodeRoot(&info.root));
+  SATRAP_RETURN_IF_ERROR(DecodeTree(view, &info.root, &info.embedded_envelopes));
   return info;
+}
+
+Status AppendCachedBodyStructure(const CacheRecordView& view, bool extended, std::string* out) {
+  if (view.version == kVersionWithBodies) {
+    out->append(extended ? view.v2_bodystructure : view.v2_body);
+    return Status::Ok();
+  }
+  Part root;
+  std::vector<std::string> envelopes;
+  SATRAP_RETURN_IF_ERROR(DecodeTree(view, &root, &envelopes));
+  // DecodeTree matched the envelopes to the tree's message parts.
+  AppendBodyStructure(root, envelopes, extended, out);
+  return Status::Ok();
 }
 
 }  // namespace satrap::mime

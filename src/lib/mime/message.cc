@@ -35,8 +35,7 @@ MessageInfo AnalyzeMessage(std::string_view raw) {
   info.root = ParseMessage(raw);
   std::string_view header = raw.substr(0, info.root.body_offset);
   info.envelope = BuildEnvelope(header);
-  info.body = BuildBodyStructure(raw, info.root, false);
-  info.bodystructure = BuildBodyStructure(raw, info.root, true);
+  info.embedded_envelopes = EmbeddedEnvelopes(raw, info.root);
   static const std::vector<std::string> names(std::begin(kCachedFields), std::end(kCachedFields));
   info.cached_headers = FilterHeaderFields(header, names, false);
   if (info.cached_headers.size() > kMaxCachedHeaderBytes) {

@@ -1,13 +1,15 @@
 // Everything the mailbox store keeps about one message, computed once at
-// append: the part tree, ENVELOPE, BODY, BODYSTRUCTURE and the header fields
-// clients most often fetch. cache_record.h turns it into cyrus.cache bytes.
+// append: the part tree, ENVELOPE, the envelopes BODYSTRUCTURE needs and the
+// header fields clients most often fetch. cache_record.h turns it into
+// cyrus.cache bytes; BODY and BODYSTRUCTURE are rendered from it
+// (bodystructure.h).
 //
-// Pure. The strings are ready to be written on the wire after "ENVELOPE ",
-// "BODY " and "BODYSTRUCTURE ".
+// Pure. The envelopes are ready to be written on the wire after "ENVELOPE ".
 #pragma once
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "mime/parser.h"
 
@@ -20,9 +22,10 @@ inline constexpr size_t kMaxCachedHeaderBytes = 64 * 1024;
 
 struct MessageInfo {
   Part root;
-  std::string envelope;       // "(" ... ")"
-  std::string body;           // "(" ... ")"
-  std::string bodystructure;  // "(" ... ")"
+  std::string envelope;  // "(" ... ")"
+  // The ENVELOPE of each message/rfc822 part of the tree, in pre-order
+  // (EmbeddedEnvelopes): with the tree, all BODYSTRUCTURE needs.
+  std::vector<std::string> embedded_envelopes;
   // The cached fields (IsCachedHeaderField) of the top-level header, byte for
   // byte, followed by a blank line: a header section in its own right, which
   // FilterHeaderFields() (section.h) can answer HEADER.FIELDS from.

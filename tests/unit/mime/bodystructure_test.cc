@@ -121,7 +121,7 @@ TEST(BodyStructure, Rfc3501FetchExample) {
             "((NIL NIL \"minutes\" \"CNRI.Reston.VA.US\")"
             "(\"John Klensin\" NIL \"KLENSIN\" \"MIT.EDU\")) NIL NIL "
             "\"<B27397-0100000@cac.washington.edu>\")");
-  EXPECT_EQ(info.body, "(\"TEXT\" \"PLAIN\" (\"CHARSET\" \"US-ASCII\") NIL NIL \"7BIT\" 3028 92)");
+  EXPECT_EQ(BuildBodyStructure(raw, info.root, false), "(\"TEXT\" \"PLAIN\" (\"CHARSET\" \"US-ASCII\") NIL NIL \"7BIT\" 3028 92)");
 }
 
 TEST(Envelope, DefaultsAndQuoting) {

@@ -2,7 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include "base/crc32c.h"
+#include "mime/bodystructure.h"
+#include "mime/envelope.h"
 #include "mime/section.h"
+#include "mime/wire.h"
 #include "test_util.h"
 
 namespace satrap::mime {
@@ -51,8 +55,6 @@ TEST(CacheRecord, ViewSlicesWithoutDecoding) {
   ASSERT_TRUE(view.ok());
   EXPECT_EQ(view->version, kCacheRecordVersion);
   EXPECT_EQ(view->envelope, info.envelope);
-  EXPECT_EQ(view->bodystructure, info.bodystructure);
-  EXPECT_EQ(view->body, info.body);
   // The cached header block answers HEADER.FIELDS for cached names...
   EXPECT_TRUE(view->headers_cached);
   EXPECT_EQ(FilterHeaderFields(view->cached_headers, {"Subject", "references"}, false),
@@ -61,6 +63,73 @@ TEST(CacheRecord, ViewSlicesWithoutDecoding) {
   EXPECT_TRUE(IsCachedHeaderField("message-id"));
   EXPECT_FALSE(IsCachedHeaderField("X-Not-Cached"));
   EXPECT_EQ(view->cached_headers.find("X-Not-Cached"), std::string_view::npos);
+}
+
+// BODY and BODYSTRUCTURE are rendered from the tree and the envelopes of the
+// encapsulated messages, not stored: the sample's message/rfc822 part needs
+// its envelope from the record.
+TEST(CacheRecord, BodyStructureIsRenderedNotStored) {
+  std::string raw = SampleMessage();
+  MessageInfo info = AnalyzeMessage(raw);
+  ASSERT_EQ(info.embedded_envelopes.size(), 1u);
+  EXPECT_EQ(info.embedded_envelopes[0], BuildEnvelope(Crlf("Subject: inner\n\n")));
+  std::string record = EncodeCacheRecord(info);
+  Result<CacheRecordView> view = ViewCacheRecord(record);
+  ASSERT_TRUE(view.ok());
+  for (bool extended : {false, true}) {
+    SCOPED_TRACE(extended);
+    std::string expected = BuildBodyStructure(raw, info.root, extended);
+    std::string rendered = "BODY ";
+    ASSERT_TRUE(AppendCachedBodyStructure(*view, extended, &rendered).ok());
+    EXPECT_EQ(rendered, "BODY " + expected);
+    EXPECT_EQ(record.find(expected), std::string::npos);
+  }
+  EXPECT_NE(BuildBodyStructure(raw, info.root, true).find("\"inner\""), std::string::npos);
+}
+
+// Records written before version 3 held BODY and BODYSTRUCTURE between the
+// envelope and the cached headers; a store upgraded in place still serves
+// them, and still refuses a damaged one.
+TEST(CacheRecord, VersionTwoRecordsAreStillRead) {
+  std::string raw = SampleMessage();
+  MessageInfo info = AnalyzeMessage(raw);
+  std::string body = BuildBodyStructure(raw, info.root, false);
+  std::string bodystructure = BuildBodyStructure(raw, info.root, true);
+  std::string tree_and_more = EncodeCacheRecord(info);
+  Result<CacheRecordView> current = ViewCacheRecord(tree_and_more);
+  ASSERT_TRUE(current.ok());
+  std::string v2;
+  v2.push_back(2);
+  v2.push_back(0);
+  wire::PutFixed32(0, &v2);
+  for (std::string_view field : {std::string_view(info.envelope), std::string_view(body),
+                                 std::string_view(bodystructure),
+                                 std::string_view(info.cached_headers), current->part_tree}) {
+    wire::PutFixed32(static_cast<uint32_t>(field.size()), &v2);
+    v2.append(field);
+  }
+  std::string crc;
+  wire::PutFixed32(Crc32c(std::string_view(v2).substr(6), Crc32c(std::string_view(v2).substr(0, 2))),
+                   &crc);
+  v2.replace(2, 4, crc);
+
+  Result<CacheRecordView> view = ViewCacheRecord(v2);
+  ASSERT_TRUE(view.ok()) << view.status().ToString();
+  EXPECT_EQ(view->version, 2);
+  EXPECT_EQ(view->envelope, info.envelope);
+  EXPECT_EQ(view->cached_headers, info.cached_headers);
+  for (bool extended : {false, true}) {
+    std::string rendered;
+    ASSERT_TRUE(AppendCachedBodyStructure(*view, extended, &rendered).ok());
+    EXPECT_EQ(rendered, extended ? bodystructure : body);
+  }
+  Result<MessageInfo> decoded = DecodeCacheRecord(v2);
+  ASSERT_TRUE(decoded.ok());
+  EXPECT_EQ(decoded->root, info.root);
+  EXPECT_TRUE(decoded->embedded_envelopes.empty());
+  std::string bad = v2;
+  bad[20] = static_cast<char>(bad[20] ^ 1);
+  EXPECT_EQ(ViewCacheRecord(bad).code(), Code::kCorrupt);
 }
 
 TEST(CacheRecord, HugeHeadersAreNotCached) {
@@ -137,12 +206,22 @@ TEST(CacheRecord, InconsistentTreeIsCorrupt) {
        [](MessageInfo* m) {
          m->root.children[1].header_offset = m->root.children[0].body_offset;
        }},
+      {"envelope of the message part missing",
+       [](MessageInfo* m) { m->embedded_envelopes.clear(); }},
+      {"envelope without a message part",
+       [](MessageInfo* m) { m->embedded_envelopes.push_back("(NIL)"); }},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.name);
     MessageInfo bad = info;
     c.mutate(&bad);
-    EXPECT_EQ(DecodeCacheRecord(EncodeCacheRecord(bad)).code(), Code::kCorrupt);
+    std::string record = EncodeCacheRecord(bad);
+    EXPECT_EQ(DecodeCacheRecord(record).code(), Code::kCorrupt);
+    Result<CacheRecordView> view = ViewCacheRecord(record);
+    ASSERT_TRUE(view.ok());
+    std::string out = "untouched";
+    EXPECT_EQ(AppendCachedBodyStructure(*view, true, &out).code(), Code::kCorrupt);
+    EXPECT_EQ(out, "untouched");
   }
 }
 
