@@ -133,7 +133,7 @@ class Server:
 
     # ----- common ---------------------------------------------------------
     def _make_root(self):
-        self.root = tempfile.mkdtemp(prefix="satrap-bench-%s-" % self.name, dir="/tmp")
+        self.root = tempfile.mkdtemp(prefix="satrap-bench-%s-" % self.name, dir=os.environ.get("TMPDIR") or "/tmp")
         os.chmod(self.root, 0o755)
         os.makedirs(os.path.join(self.root, "log"))
         self.log_path = os.path.join(self.root, "log", "server.log")
