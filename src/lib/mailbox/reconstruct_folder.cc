@@ -119,14 +119,16 @@ struct Plan {
   std::vector<std::string> unlink;  // files to remove after the new index is in place
 };
 
-// The payload of `r` in the old cache, if it checks out.
+// The payload of `r` in the old cache, if it checks out and has the current
+// version. Readers serve records of older versions as they are; reconstruct
+// rewrites them, as it reads every message file anyway.
 std::optional<std::string> OldPayload(std::string_view cache, const IndexRecord& r) {
   if (r.cache_offset + r.cache_length > cache.size()) return std::nullopt;
   Result<std::string_view> payload =
       DecodeCacheRecord(cache.substr(r.cache_offset, r.cache_length), r.uid);
-  if (!payload.ok() || !mime::ViewCacheRecord(*payload, mime::CacheCheck::kStructure).ok()) {
-    return std::nullopt;
-  }
+  if (!payload.ok()) return std::nullopt;
+  Result<mime::CacheRecordView> view = mime::ViewCacheRecord(*payload, mime::CacheCheck::kStructure);
+  if (!view.ok() || view->version != mime::kCacheRecordVersion) return std::nullopt;
   return std::string(*payload);
 }
 

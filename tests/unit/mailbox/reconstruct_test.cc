@@ -3,13 +3,18 @@
 // records that disagree; uncommitted appends and leftovers of dead processes
 // (cleanups, not repairs); interrupted CREATE,
 // DELETE and RENAME; folders missing from mailboxes.db (-f); quota usage;
-// and the dry run (-n) that changes nothing.
+// cache records of an older format; and the dry run (-n) that changes
+// nothing.
+#include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <functional>
 
+#include "../mime/test_util.h"
 #include "base/file.h"
+#include "mailbox/cache_file.h"
+#include "mailbox/index_file.h"
 #include "mailbox/names.h"
 #include "mailbox/reconstruct.h"
 #include "mailbox/store_internal.h"
@@ -68,6 +73,59 @@ TEST_F(ReconstructTest, ConsistentMailboxNeedsNothing) {
     EXPECT_EQ(report.consistent, (std::vector<std::string>{"user.alice", "user.alice.Sent"}));
   }
   EXPECT_EQ(ReadIndexBytes(), before) << "a consistent index must not be rewritten";
+}
+
+// A store written before cache record version 3 (BODY and BODYSTRUCTURE
+// stored): its records are served as they are, and reconstruct rewrites them
+// in the current, smaller format, as a cleanup.
+TEST_F(ReconstructTest, OlderCacheRecordsAreServedThenRewritten) {
+  ThreeMessages();
+  int fd = ::open(Folder().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  ASSERT_GE(fd, 0);
+  UniqueFd dir(fd);
+  const std::string cache = *ReadFile(Folder(kCacheFileName));
+  IndexSnapshot old;
+  {
+    Result<std::unique_ptr<IndexFile>> index = IndexFile::Open(dir.get());
+    ASSERT_TRUE(index.ok());
+    Result<IndexHeader> header = (*index)->Begin();
+    ASSERT_TRUE(header.ok());
+    Result<std::vector<IndexRecord>> records = (*index)->ReadRecords(0, header->num_records);
+    (*index)->Abort();
+    ASSERT_TRUE(records.ok());
+    old.header = *header;
+    old.records = *records;
+  }
+  std::string v2_cache;
+  for (IndexRecord& r : old.records) {
+    Result<std::string_view> payload =
+        DecodeCacheRecord(std::string_view(cache).substr(r.cache_offset, r.cache_length), r.uid);
+    ASSERT_TRUE(payload.ok());
+    std::string record = EncodeCacheRecord(r.uid, mime::testing::VersionTwoRecord(*payload));
+    r.cache_offset = v2_cache.size();
+    r.cache_length = static_cast<uint32_t>(record.size());
+    v2_cache += record;
+  }
+  ASSERT_TRUE(WriteFileAtomic(Folder(kCacheFileName), v2_cache, 0600).ok());
+  ASSERT_TRUE(IndexFile::WriteWhole(dir.get(), old, 0600).ok());
+
+  auto payload_version = [&](uint32_t msgno) -> int {
+    auto box = store_->Open(User("alice"), "user.alice", true);
+    if (!box.ok()) return -1;
+    Result<std::string> payload = (*box)->CachePayload(msgno);
+    if (!payload.ok()) return -1;
+    Result<mime::CacheRecordView> view = mime::ViewCacheRecord(*payload);
+    return view.ok() ? view->version : -1;
+  };
+  EXPECT_EQ(payload_version(2), 2) << "an older record is served, not rebuilt";
+
+  ReconstructReport report = Run({"user.alice"}, false);
+  EXPECT_TRUE(report.clean()) << Lines(report);
+  EXPECT_NE(Lines(report).find("cleanup: user.alice: 3 cache records rebuilt"), std::string::npos)
+      << Lines(report);
+  EXPECT_EQ(payload_version(2), mime::kCacheRecordVersion);
+  EXPECT_LT(ReadFile(Folder(kCacheFileName))->size(), v2_cache.size());
+  EXPECT_TRUE(Run({"user.alice"}, false).clean());
 }
 
 // Each damage is refused with kCorrupt, then repaired. `intact` lists the
