@@ -43,7 +43,7 @@ const internal::ParsedValue& Config::Find(std::string_view service,
     if (name.empty()) continue;
     if (auto* value = find(std::string(name))) return *value;
   }
-  return state_->defaults[&option - AllOptions().data()];
+  return state_->Default(static_cast<size_t>(&option - AllOptions().data()));
 }
 
 const std::string& Config::GetString(std::string_view service, std::string_view name) const {

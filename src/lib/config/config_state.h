@@ -27,16 +27,24 @@ struct Config::State {
 
   std::string path;
   std::map<std::string, Entry, std::less<>> entries;  // every key the file set
-  std::vector<internal::ParsedValue> defaults;        // by index in AllOptions()
   std::vector<std::string> warnings;
+  // The defaults naming {configdirectory}, with this file's value put in,
+  // by index in AllOptions(); the others are in SharedDefaults().
+  std::map<size_t, internal::ParsedValue> expanded_defaults;
 
   static std::vector<Line> SplitLines(std::string_view text);
   // Checks one line and records it; errors are "file:line: key: reason".
   Status AddLine(const Line& line);
   // The parsed value of `key` by what kind of key it is; warns about unknown keys.
   Result<internal::ParsedValue> Classify(const std::string& key, std::string_view value, int line);
-  // Fills `defaults`, with {configdirectory} replaced by the file's value.
+  // Fills `expanded_defaults` from the file's configdirectory.
   void BuildDefaults();
+  // The default of AllOptions()[index].
+  const internal::ParsedValue& Default(size_t index) const;
+  // Every option's default as the table writes it, parsed once per process
+  // and shared by every Config: a worker keeps one copy, not one per file
+  // it has read.
+  static const std::vector<internal::ParsedValue>& SharedDefaults();
 };
 
 }  // namespace satrap::config

@@ -168,26 +168,45 @@ Result<ParsedValue> Config::State::Classify(const std::string& key, std::string_
   return ParsedValue{std::string(value), 0};
 }
 
+namespace {
+constexpr std::string_view kConfigDirectory = "{configdirectory}";
+}  // namespace
+
+const std::vector<ParsedValue>& Config::State::SharedDefaults() {
+  static const std::vector<ParsedValue>* const kDefaults = [] {
+    auto* defaults = new std::vector<ParsedValue>;
+    defaults->reserve(AllOptions().size());
+    for (const OptionInfo& option : AllOptions()) {
+      Result<ParsedValue> parsed = internal::ParseOptionValue(option, option.default_value);
+      CHECK(parsed.ok() || option.default_value[0] == '\0')
+          << option.name << ": bad default " << option.default_value;
+      // Unset defaults ("") of typed options read as 0 / no.
+      defaults->push_back(parsed.ok() ? std::move(parsed).value() : ParsedValue{"", 0});
+    }
+    return defaults;
+  }();
+  return *kDefaults;
+}
+
 void Config::State::BuildDefaults() {
-  const std::vector<OptionInfo>& options = AllOptions();
   std::string config_directory;
   if (auto it = entries.find("configdirectory"); it != entries.end()) {
     config_directory = it->second.value.text;
   }
-  defaults.clear();
-  defaults.reserve(options.size());
-  for (const OptionInfo& option : options) {
-    Result<ParsedValue> parsed = internal::ParseOptionValue(option, option.default_value);
-    // Unset defaults ("") of typed options read as 0 / no.
-    ParsedValue value = parsed.ok() ? std::move(parsed).value() : ParsedValue{"", 0};
-    CHECK(parsed.ok() || option.default_value[0] == '\0')
-        << option.name << ": bad default " << option.default_value;
-    constexpr std::string_view kConfigDirectory = "{configdirectory}";
-    if (size_t at = value.text.find(kConfigDirectory); at != std::string::npos) {
-      value.text.replace(at, kConfigDirectory.size(), config_directory);
-    }
-    defaults.push_back(std::move(value));
+  const std::vector<ParsedValue>& shared = SharedDefaults();
+  expanded_defaults.clear();
+  for (size_t i = 0; i < shared.size(); ++i) {
+    const size_t at = shared[i].text.find(kConfigDirectory);
+    if (at == std::string::npos) continue;
+    ParsedValue value = shared[i];
+    value.text.replace(at, kConfigDirectory.size(), config_directory);
+    expanded_defaults.emplace(i, std::move(value));
   }
+}
+
+const ParsedValue& Config::State::Default(size_t index) const {
+  if (auto it = expanded_defaults.find(index); it != expanded_defaults.end()) return it->second;
+  return SharedDefaults()[index];
 }
 
 Result<Config> Config::Parse(std::string_view text, std::string_view filename) {

@@ -37,6 +37,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -66,7 +67,7 @@ struct OptionInfo {
 const char* OptionTypeName(OptionType type);
 
 // The whole table, in man-page order.
-const std::vector<OptionInfo>& AllOptions();
+std::span<const OptionInfo> AllOptions();
 // nullptr when `name` is not a known option (families are not in the table).
 // `name` must be lower case.
 const OptionInfo* FindOption(std::string_view name);

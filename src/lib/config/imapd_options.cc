@@ -1,7 +1,7 @@
 // The option table compiled from imapd_options.def, and lookups in it.
 #include <algorithm>
+#include <span>
 #include <string_view>
-#include <vector>
 
 #include "config/imapd_config.h"
 
@@ -24,20 +24,25 @@ constexpr Alias kAliases[] = {
 
 }  // namespace
 
-const std::vector<OptionInfo>& AllOptions() {
-  static const std::vector<OptionInfo>* const kOptions = new std::vector<OptionInfo>{
+namespace {
+
+// A constant table: in every worker's read-only pages, shared, not rebuilt
+// on each one's heap.
+constexpr OptionInfo kOptions[] = {
 #define OPTION(name, type, default_value, allowed, doc) \
   {name, OptionType::type, default_value, allowed, doc},
 #define ALIAS(old_name, new_name)
 #include "config/imapd_options.def"
 #undef OPTION
 #undef ALIAS
-  };
-  return *kOptions;
-}
+};
+
+}  // namespace
+
+std::span<const OptionInfo> AllOptions() { return kOptions; }
 
 const OptionInfo* FindOption(std::string_view name) {
-  const std::vector<OptionInfo>& options = AllOptions();
+  std::span<const OptionInfo> options = AllOptions();
   // The .def file is sorted by name (a unit test keeps it so).
   auto by_name = [](const OptionInfo& o, std::string_view n) {
     return std::string_view(o.name) < n;

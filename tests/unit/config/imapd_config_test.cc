@@ -56,6 +56,11 @@ TEST(ImapdConf, ConfigDirectoryIsSubstitutedInDefaults) {
   EXPECT_EQ(config.GetString("lmtpsocket"), "/var/lib/cyrus/socket/lmtp");
   EXPECT_EQ(config.GetString("idlesocket"), "/var/lib/cyrus/socket/idle");
   EXPECT_EQ(config.GetString("sievedir"), "/var/lib/cyrus/sieve");
+  // The defaults are shared between configs; the substituted ones are not.
+  Config other = MustParse("configdirectory: /other\n");
+  EXPECT_EQ(other.GetString("lmtpsocket"), "/other/socket/lmtp");
+  EXPECT_EQ(config.GetString("lmtpsocket"), "/var/lib/cyrus/socket/lmtp");
+  EXPECT_EQ(Config().GetString("lmtpsocket"), "/socket/lmtp");
   // A value set in the file is taken as written.
   Config set = MustParse("configdirectory: /c\nlmtpsocket: /run/lmtp\n");
   EXPECT_EQ(set.GetString("lmtpsocket"), "/run/lmtp");

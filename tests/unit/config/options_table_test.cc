@@ -12,7 +12,7 @@ namespace satrap::config {
 namespace {
 
 TEST(OptionTable, SortedUniqueAndLowerCase) {
-  const std::vector<OptionInfo>& options = AllOptions();
+  std::span<const OptionInfo> options = AllOptions();
   ASSERT_GT(options.size(), 100u);
   for (size_t i = 1; i < options.size(); ++i) {
     SCOPED_TRACE(options[i].name);
