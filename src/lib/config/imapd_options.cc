@@ -22,10 +22,6 @@ constexpr Alias kAliases[] = {
 #undef ALIAS
 };
 
-}  // namespace
-
-namespace {
-
 // A constant table: in every worker's read-only pages, shared, not rebuilt
 // on each one's heap.
 constexpr OptionInfo kOptions[] = {

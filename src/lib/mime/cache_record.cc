@@ -247,8 +247,14 @@ Status AppendCachedBodyStructure(const CacheRecordView& view, bool extended, std
   Part root;
   std::vector<std::string> envelopes;
   SATRAP_RETURN_IF_ERROR(DecodeTree(view, &root, &envelopes));
-  // DecodeTree matched the envelopes to the tree's message parts.
-  AppendBodyStructure(root, envelopes, extended, out);
+  // DecodeTree matched the envelopes to the tree's message parts, so this
+  // cannot run short of them; rendered aside all the same, to keep `out`
+  // whole if it did.
+  std::string rendered;
+  if (!AppendBodyStructure(root, envelopes, extended, &rendered)) {
+    return Corrupt("embedded envelopes do not match the tree");
+  }
+  out->append(rendered);
   return Status::Ok();
 }
 
