@@ -107,12 +107,11 @@ std::optional<Reply> Timed(ImapClient& imap, const std::string& name, const std:
   if (name.starts_with("large.cold.")) WaitForHarness("drop");
   Clock::time_point start = Clock::now();
   Result<Reply> reply = imap.Command(command);
-  const double micros = std::chrono::duration<double, std::micro>(Clock::now() - start).count();
   if (!reply.ok() || !reply->ok()) {
     Report::Check(name, false, command + ": " + (reply.ok() ? reply->line : reply.status().ToString()));
     return std::nullopt;
   }
-  (*samples)[name + "_ms"].Add(micros);
+  (*samples)[name + "_ms"].AddSince(start);
   return std::move(*reply);
 }
 

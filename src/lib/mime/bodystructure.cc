@@ -157,12 +157,6 @@ std::vector<std::string> EmbeddedEnvelopes(std::string_view raw, const Part& par
   return envelopes;
 }
 
-size_t CountMessageParts(const Part& part) {
-  size_t n = part.kind == PartKind::kMessage ? 1 : 0;
-  for (const Part& child : part.children) n += CountMessageParts(child);
-  return n;
-}
-
 bool AppendBodyStructure(const Part& part, std::span<const std::string> embedded, bool extended,
                          std::string* out) {
   return Renderer(embedded, extended, out).Append(part);

@@ -28,10 +28,6 @@ namespace satrap::mime {
 // pre-order, from `raw` (the bytes ParseMessage read).
 std::vector<std::string> EmbeddedEnvelopes(std::string_view raw, const Part& part);
 
-// The number of message/rfc822 parts of `part`, itself included: how many
-// envelopes AppendBodyStructure takes.
-size_t CountMessageParts(const Part& part);
-
 // Appends "(" body ")" for `part`, taking the envelopes of its message/rfc822
 // parts from `embedded` in pre-order (as EmbeddedEnvelopes returned them).
 // With `extended`, writes BODYSTRUCTURE; without, the non-extensible BODY.
