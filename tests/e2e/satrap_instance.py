@@ -65,6 +65,20 @@ def bin_dir():
     raise RuntimeError("set SATRAP_BIN_DIR to the build's bin folder")
 
 
+def run_as_cyrus(cmd, **kwargs):
+    """Runs a tool as the servers would (as cyrus when the tests run as
+    root, so that it writes files the servers can use); subprocess.run's
+    result, stdout and stderr captured."""
+    if os.geteuid() == 0:
+        cyrus = pwd.getpwnam("cyrus")
+
+        def drop():
+            os.setgid(cyrus.pw_gid)
+            os.setuid(cyrus.pw_uid)
+        kwargs["preexec_fn"] = drop
+    return subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kwargs)
+
+
 def free_port(kind=socket.SOCK_STREAM):
     """A loopback port nobody listens on right now (bind port 0)."""
     with socket.socket(socket.AF_INET, kind) as s:

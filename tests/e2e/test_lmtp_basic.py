@@ -7,13 +7,11 @@ makes users, mailboxes, ACLs and quotas, and reads mailboxes back.
 """
 
 import os
-import pwd
 import smtplib
-import subprocess
 import threading
 import unittest
 
-from satrap_instance import SatrapTestCase, Service, bin_dir, connect
+from satrap_instance import SatrapTestCase, Service, bin_dir, connect, run_as_cyrus
 
 
 def message(subject, body="hello", message_id=None, extra=""):
@@ -99,15 +97,7 @@ class LmtpTestCase(SatrapTestCase):
 
     def tool(self, *args, check=True):
         cmd = [os.path.join(bin_dir(), "lmtpd_store_tool"), self.inst.imapd_conf] + list(args)
-        kwargs = {}
-        if os.geteuid() == 0:
-            cyrus = pwd.getpwnam("cyrus")
-
-            def drop():
-                os.setgid(cyrus.pw_gid)
-                os.setuid(cyrus.pw_uid)
-            kwargs["preexec_fn"] = drop
-        result = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kwargs)
+        result = run_as_cyrus(cmd)
         if check and result.returncode != 0:
             self.fail("lmtpd_store_tool %s: %s" % (" ".join(args), result.stderr.decode()))
         return result.stdout

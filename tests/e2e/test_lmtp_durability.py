@@ -5,16 +5,14 @@ in its mailbox exactly once, none is there twice, and `reconstruct -n`
 finds nothing to repair."""
 
 import os
-import pwd
 import random
 import re
 import signal
-import subprocess
 import threading
 import time
 import unittest
 
-from satrap_instance import bin_dir
+from satrap_instance import bin_dir, run_as_cyrus
 from test_lmtp_basic import LmtpClient, LmtpTestCase
 
 THREADS = 4
@@ -136,16 +134,7 @@ class LmtpDurabilityTest(LmtpTestCase):
 
     def run_reconstruct(self):
         cmd = [os.path.join(bin_dir(), "reconstruct"), "-C", self.inst.imapd_conf, "-n", "-q"]
-        kwargs = {}
-        if os.geteuid() == 0:
-            cyrus = pwd.getpwnam("cyrus")
-
-            def drop():
-                os.setgid(cyrus.pw_gid)
-                os.setuid(cyrus.pw_uid)
-            kwargs["preexec_fn"] = drop
-        return subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120,
-                              text=True, **kwargs)
+        return run_as_cyrus(cmd, timeout=120, text=True)
 
 
 if __name__ == "__main__":

@@ -1,11 +1,9 @@
 """deliver, cyr_expire and ctl_deliver against a running lmtpd."""
 
 import os
-import pwd
-import subprocess
 import unittest
 
-from satrap_instance import bin_dir
+from satrap_instance import bin_dir, run_as_cyrus
 from test_lmtp_basic import LmtpTestCase, message
 
 EX_OK, EX_USAGE, EX_NOUSER, EX_TEMPFAIL = 0, 64, 67, 75
@@ -15,16 +13,7 @@ class LmtpToolsTest(LmtpTestCase):
 
     def run_tool(self, name, *args, stdin=b""):
         cmd = [os.path.join(bin_dir(), name), "-C", self.inst.imapd_conf] + list(args)
-        kwargs = {}
-        if os.geteuid() == 0:
-            cyrus = pwd.getpwnam("cyrus")
-
-            def drop():
-                os.setgid(cyrus.pw_gid)
-                os.setuid(cyrus.pw_uid)
-            kwargs["preexec_fn"] = drop
-        return subprocess.run(cmd, input=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              timeout=60, **kwargs)
+        return run_as_cyrus(cmd, input=stdin, timeout=60)
 
     def test_deliver_to_users_with_lf_input(self):
         self.start_lmtp()

@@ -7,13 +7,11 @@ Pop3TestCase is the shared base of every test_pop3_*.py file.
 
 import os
 import poplib
-import pwd
 import socket
 import ssl
-import subprocess
 import unittest
 
-from satrap_instance import SatrapTestCase, Service, bin_dir
+from satrap_instance import SatrapTestCase, Service, bin_dir, run_as_cyrus
 
 
 def message(n, body=None, size=0):
@@ -110,15 +108,7 @@ class Pop3TestCase(SatrapTestCase):
     def mail_tool(self, *args):
         """Runs pop3d_mail_tool as the cyrus user; returns its output."""
         cmd = [os.path.join(bin_dir(), "pop3d_mail_tool"), self.inst.imapd_conf] + list(args)
-        kwargs = {}
-        if os.geteuid() == 0:
-            cyrus = pwd.getpwnam("cyrus")
-
-            def drop():
-                os.setgid(cyrus.pw_gid)
-                os.setuid(cyrus.pw_uid)
-            kwargs["preexec_fn"] = drop
-        result = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kwargs)
+        result = run_as_cyrus(cmd)
         if result.returncode != 0:
             self.fail("pop3d_mail_tool %s: %s" % (" ".join(args), result.stderr.decode()))
         return result.stdout.decode()
