@@ -29,7 +29,7 @@ void CopyOrMove(Session& s, const Args& a, Responder& r, bool move) {
   if (!external) return r.Bad("Invalid mailbox name");
   mailbox::Mailbox& mb = *s.selected();
   Result<std::vector<uint32_t>> msgnos = ResolveMessages(mb, a.args[0], a.uid);
-  if (!msgnos.ok()) return r.Bad("Invalid sequence set");
+  if (!msgnos.ok()) return RefuseMessageSet(msgnos.status(), r);
   Result<std::string> target = s.Internal(*external);
   if (!target.ok()) return r.No("Mailbox does not exist", "[TRYCREATE]");
   if (msgnos->empty()) return r.Ok("Completed");

@@ -10,7 +10,7 @@ void CmdExpunge(Session& s, const Args& a, Responder& r) {
   if (a.uid) {
     if (a.args.size() != 1) return r.Bad("Usage: UID EXPUNGE set");
     Result<std::vector<uint32_t>> msgnos = ResolveMessages(mb, a.args[0], true);
-    if (!msgnos.ok()) return r.Bad("Invalid sequence set");
+    if (!msgnos.ok()) return RefuseMessageSet(msgnos.status(), r);
     uids.emplace();
     for (uint32_t msgno : *msgnos) uids->push_back(mb.Uid(msgno));
   } else if (!a.args.empty()) {

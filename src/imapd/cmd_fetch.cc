@@ -337,7 +337,7 @@ void CmdFetch(Session& s, const Args& a, Responder& r) {
   if (!plan.ok()) return r.Bad("Invalid FETCH arguments");
   mailbox::Mailbox& mb = *s.selected();
   Result<std::vector<uint32_t>> msgnos = ResolveMessages(mb, a.args[0], a.uid);
-  if (!msgnos.ok()) return r.Bad("Invalid sequence set");
+  if (!msgnos.ok()) return RefuseMessageSet(msgnos.status(), r);
   if (plan->sets_seen) MarkSeen(s, *msgnos);
   const bool uses_cache = plan->has(ItemKind::kEnvelope) || plan->has(ItemKind::kBody) ||
                           plan->has(ItemKind::kBodyStructure) ||

@@ -17,13 +17,13 @@ void Open(Session& s, const Args& a, Responder& r, bool read_only) {
   Result<std::unique_ptr<mailbox::Mailbox>> opened = s.store().Open(s.identity(), *name, read_only);
   if (!opened.ok()) return r.Fail(opened.status());
   mailbox::Mailbox& mb = **opened;
+  Result<uint32_t> unseen = mb.FirstUnseen();
+  if (!unseen.ok()) return r.Fail(unseen.status());
   r.Untagged("FLAGS " + MailboxFlags(mb));
   r.Untagged("OK [PERMANENTFLAGS " + PermanentFlags(mb) + "] Ok");
   r.Untagged(std::to_string(mb.exists()) + " EXISTS");
   r.Untagged(std::to_string(mb.recent_count()) + " RECENT");
-  if (uint32_t unseen = mb.first_unseen(); unseen != 0) {
-    r.Untagged(StringPrintf("OK [UNSEEN %u] Ok", unseen));
-  }
+  if (*unseen != 0) r.Untagged(StringPrintf("OK [UNSEEN %u] Ok", *unseen));
   r.Untagged(StringPrintf("OK [UIDVALIDITY %u] Ok", mb.uidvalidity()));
   r.Untagged(StringPrintf("OK [UIDNEXT %u] Ok", mb.uidnext()));
   bool ro = mb.read_only();

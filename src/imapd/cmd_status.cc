@@ -25,7 +25,15 @@ uint64_t TotalSize(const mailbox::Mailbox& mb) {
   return size;
 }
 
-std::string Format(const mailbox::Mailbox& mb, std::span<const protocol::ImapArg> items) {
+// MESSAGES, RECENT, UIDNEXT and UIDVALIDITY come from the index header;
+// UNSEEN and SIZE read every record, checked first.
+Result<std::string> Format(const mailbox::Mailbox& mb, std::span<const protocol::ImapArg> items) {
+  for (const protocol::ImapArg& item : items) {
+    if (EqualsIgnoreCase(item.text, "UNSEEN") || EqualsIgnoreCase(item.text, "SIZE")) {
+      SATRAP_RETURN_IF_ERROR(mb.Verify(1, mb.exists()));
+      break;
+    }
+  }
   std::string out = "(";
   for (const protocol::ImapArg& item : items) {
     std::string key = AsciiUpper(item.text);

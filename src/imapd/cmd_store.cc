@@ -35,7 +35,7 @@ void CmdStore(Session& s, const Args& a, Responder& r) {
 
   mailbox::Mailbox& mb = *s.selected();
   Result<std::vector<uint32_t>> msgnos = ResolveMessages(mb, a.args[0], a.uid);
-  if (!msgnos.ok()) return r.Bad("Invalid sequence set");
+  if (!msgnos.ok()) return RefuseMessageSet(msgnos.status(), r);
   if (msgnos->empty()) return r.Ok("Completed");
   if (mb.read_only()) return r.No("Mailbox is read-only", "[READ-ONLY]");
   Result<mailbox::StoreOutcome> outcome = mb.StoreFlags(*msgnos, change);

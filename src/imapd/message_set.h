@@ -8,17 +8,25 @@
 #include "base/result.h"
 #include "mailbox/mailbox.h"
 #include "protocol/imap_arg.h"
+#include "responder.h"
 
 namespace satrap::imapd {
 
-// Ascending msgnos. By sequence number a number past the last message is
-// kInvalid (answered BAD); by UID unknown UIDs are skipped and "n:*" always
-// includes the last message. kInvalid for a malformed set, kTooBig for an
-// absurdly long one.
+// Ascending msgnos, their index records checked (Mailbox::Verify). By
+// sequence number a number past the last message is kInvalid (answered
+// BAD); by UID unknown UIDs are skipped and "n:*" always includes the last
+// message. kInvalid for a malformed set, kTooBig for an absurdly long one,
+// kCorrupt for a damaged index.
 Result<std::vector<uint32_t>> ResolveMessages(const mailbox::Mailbox& mailbox,
                                               const protocol::ImapArg& arg, bool uid);
 
-// The UIDs of all messages, ascending (for MatchUids and SEARCH).
-std::vector<uint32_t> AllUids(const mailbox::Mailbox& mailbox);
+// Completes a command whose ResolveMessages() failed: BAD for a malformed
+// or absurd set, otherwise as the store's failure (NO [CORRUPTION] for a
+// damaged index).
+void RefuseMessageSet(const Status& status, Responder& r);
+
+// The UIDs of all messages, ascending (for MatchUids), their records
+// checked.
+Result<std::vector<uint32_t>> AllUids(const mailbox::Mailbox& mailbox);
 
 }  // namespace satrap::imapd

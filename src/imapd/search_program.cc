@@ -379,6 +379,7 @@ Result<SearchKey> ParseSearch(std::span<const protocol::ImapArg> args) {
 }
 
 Result<std::vector<uint32_t>> RunSearch(const mailbox::Mailbox& mailbox, const SearchKey& key) {
+  SATRAP_RETURN_IF_ERROR(mailbox.Verify(1, mailbox.exists()));
   std::vector<uint32_t> candidates;
   candidates.reserve(mailbox.exists());
   for (uint32_t msgno = 1; msgno <= mailbox.exists(); ++msgno) {

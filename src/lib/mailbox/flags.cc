@@ -41,10 +41,10 @@ Result<StoreOutcome> Mailbox::StoreFlags(std::span<const uint32_t> msgnos, const
   if (msgnos.empty()) return outcome;
   uint32_t lo = UINT32_MAX, hi = 0;
   for (uint32_t m : msgnos) {
-    const ViewEntry& e = view_.at(m - 1);
-    if (e.record == kNoRecord) continue;
-    lo = std::min(lo, e.record);
-    hi = std::max(hi, e.record);
+    const uint32_t position = PositionOf(m);
+    if (position == kNoRecord) continue;
+    lo = std::min(lo, position);
+    hi = std::max(hi, position);
   }
   if (lo > hi) return outcome;
   SATRAP_ASSIGN_OR_RETURN(IndexHeader header, index_->Begin());
@@ -64,9 +64,9 @@ Result<StoreOutcome> Mailbox::StoreFlags(std::span<const uint32_t> msgnos, const
   }
   std::vector<uint32_t> seen_on, seen_off;
   for (uint32_t m : msgnos) {
-    const ViewEntry& e = view_[m - 1];
-    if (e.record == kNoRecord) continue;
-    IndexRecord& r = (*records)[e.record - lo];
+    const uint32_t position = PositionOf(m);
+    if (position == kNoRecord) continue;
+    IndexRecord& r = (*records)[position - lo];
     if (r.expunged()) continue;
     if (change.unchanged_since && r.modseq > *change.unchanged_since) {
       outcome.modified.push_back(m);

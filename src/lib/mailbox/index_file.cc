@@ -122,20 +122,21 @@ bool IndexFile::Replaced() const {
 namespace {
 
 // Records [first, first + count) of cyrus.index, read in order through a
-// 256 KB buffer. Records not yet checked are read this way rather than
+// buffer of up to 256 KB. Records are checked from reads like these rather than
 // through the mapping: from a cold page cache, reads of this size bring a
-// 100,000-message index in at twice the speed of page faults on the mapping.
+// 100,000-message index in at twice the speed of page faults on the mapping
+// (whose later reads then find the pages cached).
 class RecordReader {
  public:
   RecordReader(int fd, uint32_t first, uint32_t count)
-      : fd_(fd), next_(first), end_(first + count) {}
+      : fd_(fd), next_(first), end_(first + count), capacity_(std::min(count, kChunkRecords)) {}
 
   // The next record's bytes, valid until the following call.
   Result<std::string_view> Next() {
     if (pos_ == filled_) {
-      const uint32_t n = std::min<uint32_t>(end_ - next_, kChunkRecords);
+      const uint32_t n = std::min(end_ - next_, capacity_);
       if (n == 0) return Status::Internal("cyrus.index: read past the last record");
-      if (!buffer_) buffer_ = std::make_unique_for_overwrite<char[]>(kChunkRecords * kIndexRecordSize);
+      if (!buffer_) buffer_ = std::make_unique_for_overwrite<char[]>(size_t{capacity_} * kIndexRecordSize);
       SATRAP_RETURN_IF_ERROR(PreadExact(fd_, buffer_.get(), size_t{n} * kIndexRecordSize,
                                         kIndexHeaderSize + size_t{next_} * kIndexRecordSize));
       pos_ = 0;
@@ -150,24 +151,35 @@ class RecordReader {
   int fd_;
   uint32_t next_;
   uint32_t end_;
+  uint32_t capacity_;  // records the buffer holds
   std::unique_ptr<char[]> buffer_;
   uint32_t pos_ = 0;
   uint32_t filled_ = 0;
 };
 
 // One record's CRC and its place in uid order.
-Status CheckRecord(std::string_view bytes, uint32_t previous_uid, uint32_t uidnext) {
-  if (!IndexRecordChecksumOk(bytes)) return Status::Corrupt("cyrus.index: record checksum mismatch");
+Status CheckRecord(std::string_view bytes, uint32_t position, uint32_t previous_uid,
+                   uint32_t uidnext) {
+  if (!IndexRecordChecksumOk(bytes)) {
+    return Status::Corrupt(StringPrintf("cyrus.index: record %u: checksum mismatch", position));
+  }
   const uint32_t uid = GetU32(bytes.data() + record_at::kUid);
   if (uid <= previous_uid || uid >= uidnext) {
-    return Status::Corrupt("cyrus.index: uids out of order");
+    return Status::Corrupt(StringPrintf("cyrus.index: record %u: uid out of order", position));
   }
   return Status::Ok();
 }
 
+// The uid of a record whose CRC checks out, or 0: a neighbour of the
+// records being checked, compared with them when it is intact (when it is
+// not, its own block fails its check).
+uint32_t UidIfIntact(std::string_view bytes) {
+  return IndexRecordChecksumOk(bytes) ? GetU32(bytes.data() + record_at::kUid) : 0;
+}
+
 }  // namespace
 
-Status IndexFile::CheckAndMap(const IndexHeader& header, MappedIndex* mapped) {
+Status IndexFile::CheckAndMap(const IndexHeader& header, MappedIndex* mapped, bool check_all) {
   IndexRecords& records = mapped->records;
   const uint32_t known = records.count_;
   const uint64_t seen_modseq = known > 0 ? mapped->header.highestmodseq : 0;
@@ -193,40 +205,110 @@ Status IndexFile::CheckAndMap(const IndexHeader& header, MappedIndex* mapped) {
   // Every change takes exactly one new modseq for exactly one record. When
   // the modseqs taken since the last check are as many as the records
   // appended, no older record was touched and only the new ones are
-  // checked; otherwise also the older ones whose modseq moved.
+  // checked; otherwise also the older ones whose modseq moved (in blocks
+  // already checked: the others are checked whole when first used).
+  constexpr uint32_t kBlock = IndexRecords::kCheckBlock;
   const uint32_t appended = header.num_records - known;
   const bool only_appended = header.highestmodseq - seen_modseq == appended;
-  uint32_t previous_uid = 0;
-  if (only_appended) {
-    previous_uid = known > 0 ? records.Uid(known - 1) : 0;
-  } else {
+  if (!only_appended) {
     for (uint32_t i = 0; i < known; ++i) {
+      if (!records.Checked(i)) {
+        i = (i / kBlock + 1) * kBlock - 1;
+        continue;
+      }
       const std::string_view bytes(records.At(i), kIndexRecordSize);
       if (RecordModseq(bytes) > seen_modseq) {
-        SATRAP_RETURN_IF_ERROR(CheckRecord(bytes, previous_uid, header.uidnext));
+        const uint32_t previous_uid = i > 0 && records.Checked(i - 1) ? records.Uid(i - 1) : 0;
+        SATRAP_RETURN_IF_ERROR(CheckRecord(bytes, i, previous_uid, header.uidnext));
       }
-      previous_uid = records.Uid(i);
     }
   }
-  if (appended > 0) {
+  // Records appended to a mapping in use are checked now (a refresh after
+  // one APPEND checks one record); a first mapping checks nothing yet.
+  if (appended > 0 && (known > 0 || check_all)) {
+    uint32_t previous_uid = 0;
+    if (known > 0) {
+      const std::string_view last(records.At(known - 1), kIndexRecordSize);
+      SATRAP_RETURN_IF_ERROR(CheckRecord(last, known - 1, 0, header.uidnext));
+      previous_uid = records.Uid(known - 1);
+    }
     RecordReader reader(fd_.get(), known, appended);
     for (uint32_t i = known; i < header.num_records; ++i) {
       SATRAP_ASSIGN_OR_RETURN(std::string_view bytes, reader.Next());
-      SATRAP_RETURN_IF_ERROR(CheckRecord(bytes, previous_uid, header.uidnext));
+      SATRAP_RETURN_IF_ERROR(CheckRecord(bytes, i, previous_uid, header.uidnext));
       if (known > 0 && RecordModseq(bytes) <= seen_modseq) {
         return Status::Corrupt("cyrus.index: a new record with an old modseq");
       }
       previous_uid = GetU32(bytes.data() + record_at::kUid);
     }
+    // Blocks now wholly checked: the new ones, and the one the old records
+    // ended in if it was checked.
+    const uint32_t first_new_block = (known + kBlock - 1) / kBlock;
+    for (uint32_t b = first_new_block; b * kBlock < header.num_records; ++b) records.SetChecked(b);
   }
   records.count_ = header.num_records;
+  records.uid_limit_ = header.uidnext;
   mapped->header = header;
+  return Status::Ok();
+}
+
+Status IndexFile::CheckRecords(const IndexRecords& records, uint32_t first, uint32_t last) {
+  if (records.count_ == 0) return Status::Ok();
+  constexpr uint32_t kBlock = IndexRecords::kCheckBlock;
+  last = std::min(last, records.count_ - 1);
+  for (uint32_t block = first / kBlock; block <= last / kBlock;) {
+    if (records.Checked(block * kBlock)) {
+      ++block;
+      continue;
+    }
+    // A run of unchecked blocks, read and checked together.
+    uint32_t run_end = block + 1;
+    while (run_end <= last / kBlock && !records.Checked(run_end * kBlock)) ++run_end;
+    const uint32_t begin = block * kBlock;
+    const uint32_t end = std::min(run_end * kBlock, records.count_);
+    Status checked = CheckSpan(records, begin, end);
+    if (!checked.ok()) {
+      // Perhaps caught while another process rewrote a record: writers hold
+      // the index lock, so under it the bytes are whole.
+      checked = UnderCleanSharedLock(
+          [&](const IndexHeader&) { return CheckSpan(records, begin, end); });
+    }
+    SATRAP_RETURN_IF_ERROR(checked);
+    for (uint32_t b = block; b < run_end; ++b) records.SetChecked(b);
+    block = run_end;
+  }
+  return Status::Ok();
+}
+
+Status IndexFile::CheckSpan(const IndexRecords& records, uint32_t begin, uint32_t end) {
+  // With a neighbour on each side, so that the uid order holds across blocks
+  // (each pair of neighbours is compared when either side is checked).
+  const uint32_t from = begin > 0 ? begin - 1 : 0;
+  const uint32_t to = std::min(end + 1, records.count_);
+  RecordReader reader(fd_.get(), from, to - from);
+  uint32_t previous_uid = 0;
+  if (from < begin) {
+    SATRAP_ASSIGN_OR_RETURN(std::string_view before, reader.Next());
+    previous_uid = UidIfIntact(before);
+  }
+  for (uint32_t i = begin; i < end; ++i) {
+    SATRAP_ASSIGN_OR_RETURN(std::string_view bytes, reader.Next());
+    SATRAP_RETURN_IF_ERROR(CheckRecord(bytes, i, previous_uid, records.uid_limit_));
+    previous_uid = GetU32(bytes.data() + record_at::kUid);
+  }
+  if (end < to) {
+    SATRAP_ASSIGN_OR_RETURN(std::string_view after, reader.Next());
+    const uint32_t next_uid = UidIfIntact(after);
+    if (next_uid != 0 && next_uid <= previous_uid) {
+      return Status::Corrupt(StringPrintf("cyrus.index: record %u: uid out of order", end));
+    }
+  }
   return Status::Ok();
 }
 
 Result<IndexSnapshot> IndexFile::ReadAll(const IndexHeader& header) {
   MappedIndex mapped;
-  SATRAP_RETURN_IF_ERROR(CheckAndMap(header, &mapped));
+  SATRAP_RETURN_IF_ERROR(CheckAndMap(header, &mapped, /*check_all=*/true));
   IndexSnapshot snapshot;
   snapshot.header = header;
   snapshot.records.reserve(header.num_records);
@@ -286,7 +368,7 @@ Result<IndexSnapshot> IndexFile::Snapshot() {
 
 Status IndexFile::Map(MappedIndex* mapped) {
   return UnderCleanSharedLock(
-      [&](const IndexHeader& header) { return CheckAndMap(header, mapped); });
+      [&](const IndexHeader& header) { return CheckAndMap(header, mapped, /*check_all=*/false); });
 }
 
 Result<IndexRecord> IndexFile::ReadRecordShared(uint32_t position) {

@@ -81,13 +81,18 @@ class IndexFile {
   // kCorrupt when any record fails its check.
   Result<IndexSnapshot> Snapshot();
   // Brings `mapped` (index_map.h) up to date under the shared index lock:
-  // maps what the file has grown by and checks every record not checked
-  // before or rewritten since (its modseq is above the last header's
-  // highestmodseq: every in-place change takes a new modseq, anything else
-  // replaces the file). The first call checks them all. So refreshing a
-  // 100,000-message mailbox after one APPEND checks one record. On error
-  // `mapped` keeps its header and records count.
+  // maps what the file has grown by, checks the records appended to a
+  // mapping in use, and checks again the records of checked blocks that were
+  // rewritten since (their modseq is above the last header's highestmodseq:
+  // every in-place change takes a new modseq, anything else replaces the
+  // file). The first call checks no record: CheckRecords() does, on first
+  // use. So refreshing a 100,000-message mailbox after one APPEND checks one
+  // record. On error `mapped` keeps its header and records count.
   Status Map(MappedIndex* mapped);
+  // Checks the blocks of records holding positions first..last (clipped to
+  // the mapping) that are not checked yet: CRC and uid order, against
+  // neighbours too. kCorrupt names the first damaged record.
+  Status CheckRecords(const IndexRecords& records, uint32_t first, uint32_t last);
   // The record at `position` read from the file under the shared index lock,
   // checked: for a record that a mapping showed half-rewritten.
   Result<IndexRecord> ReadRecordShared(uint32_t position);
@@ -129,8 +134,12 @@ class IndexFile {
   // Runs `read` under the shared index lock with a clean header (repairing
   // a dirty one first).
   Status UnderCleanSharedLock(const std::function<Status(const IndexHeader&)>& read);
-  // Under the index lock, with `header` just read.
-  Status CheckAndMap(const IndexHeader& header, MappedIndex* mapped);
+  // Under the index lock, with `header` just read. `check_all`: check
+  // every record now (Snapshot and the repair of a dirty header read them
+  // all).
+  Status CheckAndMap(const IndexHeader& header, MappedIndex* mapped, bool check_all);
+  // Checks records [begin, end) of the mapping (CheckRecords).
+  Status CheckSpan(const IndexRecords& records, uint32_t begin, uint32_t end);
   Result<IndexSnapshot> ReadAll(const IndexHeader& header);
 
   int dir_fd_;

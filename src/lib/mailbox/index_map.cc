@@ -14,6 +14,9 @@ IndexRecords& IndexRecords::operator=(IndexRecords&& other) noexcept {
     base_ = std::exchange(other.base_, nullptr);
     length_ = std::exchange(other.length_, 0);
     count_ = std::exchange(other.count_, 0);
+    uid_limit_ = std::exchange(other.uid_limit_, 0);
+    checked_ = std::move(other.checked_);
+    other.checked_.clear();
   }
   return *this;
 }
@@ -23,6 +26,13 @@ void IndexRecords::Unmap() {
   base_ = nullptr;
   length_ = 0;
   count_ = 0;
+  uid_limit_ = 0;
+  checked_.clear();
+}
+
+void IndexRecords::SetChecked(uint32_t block) const {
+  if (block / 64 >= checked_.size()) checked_.resize(block / 64 + 1, 0);
+  checked_[block / 64] |= uint64_t{1} << (block % 64);
 }
 
 Status IndexRecords::MapFile(int fd, size_t length) {

@@ -10,10 +10,20 @@
 // What may be read without further checks: records are written whole and
 // in place (flag changes) or appended, and a rewrite in place writes the
 // fields that never change (uid, dates, size, cache location, header size,
-// GUID) with the values they had. IndexFile::Map() checks every record's
-// CRC-32C when it first maps it and again whenever its modseq moved, so those
-// fixed fields are trustworthy between refreshes, even while another process
-// rewrites the record. The changing ones (flags, keywords, modseq) are live:
+// GUID) with the values they had. Every record's CRC-32C and place in uid
+// order is checked before its fixed fields are first read, and again
+// whenever its modseq moved, so those fields are trustworthy between
+// refreshes, even while another process rewrites the record.
+//
+// When: records are checked in blocks of kCheckBlock, on first use
+// (IndexFile::CheckRecords), not all at once when the file is first mapped:
+// a SELECT of a 100,000-message mailbox reads a few blocks instead of 9.6 MB
+// (the cold read was two thirds of its time). Records a refresh finds
+// appended to a mapping already in use are checked at once, as are the
+// rewritten records of checked blocks. So a damaged record is refused by
+// the first command that reads it, not necessarily by SELECT.
+//
+// The changing fields (flags, keywords, modseq) are live:
 // a reader decodes them with DecodeChecked() or LiveChecked(), which check a
 // copy of the record and fail on one caught half-rewritten; the caller
 // retries under the index lock (Mailbox does).
@@ -27,6 +37,7 @@
 #include <cstdint>
 #include <optional>
 #include <string_view>
+#include <vector>
 
 #include "base/result.h"
 #include "mailbox/index_format.h"
@@ -42,8 +53,16 @@ class IndexRecords {
   IndexRecords& operator=(const IndexRecords&) = delete;
   ~IndexRecords() { Unmap(); }
 
-  // Records checked and in use: num_records of the header Map() last read.
+  // Records in use: num_records of the header Map() last read.
   uint32_t size() const { return count_; }
+
+  // Records are checked in blocks of this many (12 KB, three pages).
+  static constexpr uint32_t kCheckBlock = 128;
+  // Whether record i's block has been checked (IndexFile::CheckRecords).
+  bool Checked(uint32_t i) const {
+    const uint32_t block = i / kCheckBlock;
+    return block < checked_.size() * 64 && (checked_[block / 64] >> (block % 64)) & 1u;
+  }
 
   // The fixed fields are exact; flags, keywords and modseq are as the bytes
   // are now, possibly mid-rewrite (see the header comment).
@@ -71,10 +90,18 @@ class IndexRecords {
   // Maps the first `length` bytes of `fd` (growing an existing mapping).
   Status MapFile(int fd, size_t length);
   void Unmap();
+  // Marks block `block` checked. Const: checking changes what is known
+  // about the records, not what they say.
+  void SetChecked(uint32_t block) const;
 
   char* base_ = nullptr;
   size_t length_ = 0;
   uint32_t count_ = 0;
+  // The header's uidnext when count_ was set: every record below count_ has
+  // a smaller uid.
+  uint32_t uid_limit_ = 0;
+  // One bit per block: every record of the block below count_ was checked.
+  mutable std::vector<uint64_t> checked_;
 };
 
 // An index as an open mailbox sees it: the header as of the last refresh

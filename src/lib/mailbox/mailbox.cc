@@ -46,6 +46,8 @@ Result<std::unique_ptr<Mailbox>> Store::OpenEntry(const acl::Identity& who,
     SATRAP_ASSIGN_OR_RETURN(mailbox->pop_lock_, TakePop3Lock(folder));
   }
   SATRAP_RETURN_IF_ERROR(mailbox->OpenFiles(folder));
+  // POP3 reads every message's size and uid at once: check them all now.
+  if (maildrop != nullptr) SATRAP_RETURN_IF_ERROR(mailbox->Verify(1, mailbox->exists()));
   if (!who.anonymous && !who.userid.empty()) {
     Result<std::string> inbox = UserInboxName(who.userid, options_.ns.virtdomains);
     mailbox->is_owner_ = inbox.ok() && IsSameOrUnder(entry.name, *inbox);
@@ -79,16 +81,108 @@ Status Mailbox::OpenFiles(const std::string& folder) {
   if (index_map_.header.options & kMailboxDeleted) return Status::NotFound("mailbox deleted");
   view_modseq_ = index_map_.header.highestmodseq;
   const IndexRecords& records = index_map_.records;
-  view_.reserve(records.size());
-  for (uint32_t i = 0; i < records.size(); ++i) {
-    view_last_uid_ = records.Uid(i);
-    if (Shows(i)) view_.push_back({view_last_uid_, i, 0, 0});
+  const uint32_t n = records.size();
+  if (n > 0) {
+    // The first and the last block now: the last uid is needed, and a
+    // mailbox of up to two blocks is thereby checked whole by SELECT.
+    SATRAP_RETURN_IF_ERROR(CheckPosition(0));
+    SATRAP_RETURN_IF_ERROR(CheckPosition(n - 1));
+    view_last_uid_ = records.Uid(n - 1);
+  }
+  if (ShowsAll()) {
+    identity_ = true;
+    identity_count_ = n;
+  } else {
+    SATRAP_RETURN_IF_ERROR(CheckPositions(0, n));
+    view_.reserve(n);
+    for (uint32_t i = 0; i < n; ++i) {
+      if (Shows(i)) view_.push_back({records.Uid(i), i, 0, 0});
+    }
   }
   return ClaimRecent();
 }
 
+bool Mailbox::ShowsAll() const {
+  const IndexHeader& h = index_map_.header;
+  return h.exists == h.num_records && !(hide_deleted_ && h.deleted > 0);
+}
+
+Status Mailbox::CheckPosition(uint32_t position) const {
+  return CheckPositions(position, position + 1);
+}
+
+Status Mailbox::CheckPositions(uint32_t begin, uint32_t end) const {
+  if (damaged_) return Damaged();
+  if (begin >= end) return Status::Ok();
+  Status checked = index_->CheckRecords(index_map_.records, begin, end - 1);
+  if (checked.ok()) return checked;
+  log::Error("%s: %s: refusing it until reconstruct", name().c_str(), checked.ToString().c_str());
+  damaged_ = true;
+  return Damaged();
+}
+
+Status Mailbox::Damaged() const {
+  return Status::Corrupt("the index of " + name() + " is damaged (run reconstruct)");
+}
+
+Status Mailbox::Verify(uint32_t first, uint32_t last) const {
+  if (damaged_) return Damaged();
+  if (first < 1 || first > last || last > exists()) return Status::Ok();
+  if (identity_) return CheckPositions(first - 1, last);
+  // Listed: positions ascend with msgnos; entries whose record left with a
+  // replaced file have none.
+  while (first <= last && view_[first - 1].record == kNoRecord) ++first;
+  while (last >= first && view_[last - 1].record == kNoRecord) --last;
+  if (first > last) return Status::Ok();
+  return CheckPositions(view_[first - 1].record, view_[last - 1].record + 1);
+}
+
+uint32_t Mailbox::PositionOf(uint32_t msgno) const {
+  CHECK(msgno >= 1 && msgno <= exists()) << "msgno " << msgno;
+  return identity_ ? msgno - 1 : view_[msgno - 1].record;
+}
+
+uint32_t Mailbox::CheckedPositionOf(uint32_t msgno) const {
+  const uint32_t position = PositionOf(msgno);
+  // Callers Verify() what a command reads first, so this finds the block
+  // checked; if one did not, a damaged record is logged and refused from
+  // then on, though this read gets its bytes.
+  if (position != kNoRecord && !index_map_.records.Checked(position)) {
+    (void)CheckPosition(position);
+  }
+  return position;
+}
+
+Result<uint32_t> Mailbox::FirstPositionAbove(uint32_t uid) const {
+  uint32_t lo = 0, hi = identity_count_;
+  while (lo < hi) {
+    const uint32_t mid = lo + (hi - lo) / 2;
+    SATRAP_RETURN_IF_ERROR(CheckPosition(mid));
+    if (index_map_.records.Uid(mid) <= uid) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  return lo;
+}
+
+Status Mailbox::ListView() {
+  if (!identity_) return Status::Ok();
+  SATRAP_RETURN_IF_ERROR(CheckPositions(0, identity_count_));
+  const IndexRecords& records = index_map_.records;
+  view_.reserve(identity_count_);
+  for (uint32_t i = 0; i < identity_count_; ++i) {
+    const bool recent = i >= recent_begin_ && i < recent_end_;
+    view_.push_back({records.Uid(i), i, recent ? 1u : 0u, 0});
+  }
+  identity_ = false;
+  identity_count_ = recent_begin_ = recent_end_ = 0;
+  return Status::Ok();
+}
+
 Status Mailbox::ClaimRecent() {
-  if (read_only_ || !claims_recent_ || view_.empty()) return Status::Ok();
+  if (read_only_ || !claims_recent_ || exists() == 0) return Status::Ok();
   if (index_map_.header.recent_uid >= view_last_uid_) return Status::Ok();
   SATRAP_ASSIGN_OR_RETURN(IndexHeader header, index_->Begin());
   const uint32_t claimed_from = header.recent_uid;
@@ -100,7 +194,18 @@ Status Mailbox::ClaimRecent() {
   // \Recent is a hint, not data: no sync for it.
   SATRAP_RETURN_IF_ERROR(index_->Commit(header, false));
   index_map_.header.recent_uid = view_last_uid_;
-  // The newly claimed are the view's tail.
+  // The newly claimed are the view's tail. (Found after the commit: a
+  // record check may take the index lock, which a transaction holds.)
+  if (identity_) {
+    SATRAP_ASSIGN_OR_RETURN(uint32_t from, FirstPositionAbove(claimed_from));
+    if (recent_begin_ == recent_end_ || from <= recent_end_) {
+      recent_begin_ = recent_begin_ == recent_end_ ? from : std::min(recent_begin_, from);
+      recent_end_ = identity_count_;
+      return Status::Ok();
+    }
+    // Two runs of \Recent (another session claimed the ones between).
+    SATRAP_RETURN_IF_ERROR(ListView());
+  }
   for (auto e = view_.rbegin(); e != view_.rend() && e->uid > claimed_from; ++e) e->recent = 1;
   return Status::Ok();
 }
@@ -131,7 +236,9 @@ std::optional<IndexRecord> Mailbox::CurrentRecord(uint32_t position) const {
   return std::nullopt;
 }
 
-RefreshChanges Mailbox::Merge(bool allow_expunges, const MergeScope& scope) {
+Result<RefreshChanges> Mailbox::Merge(bool allow_expunges, const MergeScope& scope) {
+  if (identity_ && !ShowsAll()) SATRAP_RETURN_IF_ERROR(ListView());
+  if (identity_) return MergeIdentity(scope);
   RefreshChanges changes;
   if (scope.moved) Rebind();
   const IndexRecords& records = index_map_.records;
@@ -177,6 +284,7 @@ RefreshChanges Mailbox::Merge(bool allow_expunges, const MergeScope& scope) {
   }
   reported_modseqs_.clear();
   const size_t before = view_.size();
+  SATRAP_RETURN_IF_ERROR(CheckPositions(scope.first_new, records.size()));
   for (uint32_t i = scope.first_new; i < records.size(); ++i) {
     const uint32_t uid = records.Uid(i);
     if (uid <= view_last_uid_) continue;
@@ -189,8 +297,40 @@ RefreshChanges Mailbox::Merge(bool allow_expunges, const MergeScope& scope) {
   return changes;
 }
 
+// Merge() for a view that still shows every record: nothing to expunge, the
+// new records join the tail.
+Result<RefreshChanges> Mailbox::MergeIdentity(const MergeScope& scope) {
+  RefreshChanges changes;
+  const IndexRecords& records = index_map_.records;
+  if (scope.rewritten) {
+    for (uint32_t i = 0; i < identity_count_; ++i) {
+      const uint64_t modseq = records.Modseq(i);
+      if (modseq <= view_modseq_) continue;
+      // Its uid goes out with the announcement: check it (a damaged record
+      // is logged and not announced).
+      if (!CheckPosition(i).ok()) continue;
+      auto own = reported_modseqs_.find(records.Uid(i));
+      if (own == reported_modseqs_.end() || modseq > own->second) {
+        changes.flags_changed.push_back(i + 1);
+      }
+    }
+  }
+  reported_modseqs_.clear();
+  const uint32_t before = identity_count_;
+  if (records.size() > identity_count_) {
+    SATRAP_RETURN_IF_ERROR(CheckPosition(records.size() - 1));
+    identity_count_ = records.size();
+    view_last_uid_ = records.Uid(identity_count_ - 1);
+  }
+  view_modseq_ = index_map_.header.highestmodseq;
+  changes.exists = exists();
+  changes.exists_changed = identity_count_ != before;
+  return changes;
+}
+
 Result<RefreshChanges> Mailbox::Refresh(bool allow_expunges) {
   const bool replaced = index_->Replaced();
+  MappedIndex fresh;
   if (replaced) {
     // reconstruct replaced the file: follow it (our view is rebound by uid).
     // No file at all: the mailbox was deleted or renamed away meanwhile.
@@ -202,9 +342,18 @@ Result<RefreshChanges> Mailbox::Refresh(bool allow_expunges) {
       return changes;
     }
     SATRAP_RETURN_IF_ERROR(reopened.status());
+    // The view is rebound by uid: list it from the old file, then map and
+    // check the new one whole; only then swap (on error the session keeps
+    // the old file and tries again at the next refresh).
+    SATRAP_RETURN_IF_ERROR(ListView());
+    IndexFile& next = **reopened;
+    SATRAP_RETURN_IF_ERROR(next.HoldOpenShared());
+    SATRAP_RETURN_IF_ERROR(next.Map(&fresh));
+    if (fresh.records.size() > 0) {
+      SATRAP_RETURN_IF_ERROR(next.CheckRecords(fresh.records, 0, fresh.records.size() - 1));
+    }
     index_->ReleaseOpen();
     index_ = std::move(*reopened);
-    SATRAP_RETURN_IF_ERROR(index_->HoldOpenShared());
   }
   SATRAP_ASSIGN_OR_RETURN(IndexHeader header, index_->ReadHeader());
   RefreshChanges changes;
@@ -217,9 +366,6 @@ Result<RefreshChanges> Mailbox::Refresh(bool allow_expunges) {
   const uint32_t known = index_map_.records.size();
   const uint64_t known_modseq = index_map_.header.highestmodseq;
   if (replaced) {
-    // A new file: map and check it whole (the view is rebound by uid).
-    MappedIndex fresh;
-    SATRAP_RETURN_IF_ERROR(index_->Map(&fresh));
     index_map_ = std::move(fresh);
   } else {
     SATRAP_RETURN_IF_ERROR(index_->Map(&index_map_));
@@ -239,7 +385,7 @@ Result<RefreshChanges> Mailbox::Refresh(bool allow_expunges) {
   scope.rewritten = replaced || index_map_.header.highestmodseq - known_modseq !=
                                     index_map_.records.size() - known;
   const uint32_t old_exists = exists();
-  changes = Merge(allow_expunges, scope);
+  SATRAP_ASSIGN_OR_RETURN(changes, Merge(allow_expunges, scope));
   changes.keywords_changed = index_map_.header.keywords_generation != keywords_generation;
   if (exists() > old_exists) SATRAP_RETURN_IF_ERROR(ClaimRecent());
   changes.recent = recent_count();
@@ -247,41 +393,44 @@ Result<RefreshChanges> Mailbox::Refresh(bool allow_expunges) {
 }
 
 uint32_t Mailbox::Uid(uint32_t msgno) const {
+  if (identity_) return index_map_.records.Uid(CheckedPositionOf(msgno));
   CHECK(msgno >= 1 && msgno <= view_.size()) << "msgno " << msgno;
   return view_[msgno - 1].uid;
 }
 
 IndexRecord Mailbox::Record(uint32_t msgno) const {
-  CHECK(msgno >= 1 && msgno <= view_.size()) << "msgno " << msgno;
-  const ViewEntry& e = view_[msgno - 1];
-  CHECK(e.record != kNoRecord) << "record of uid " << e.uid << " is gone";
-  return index_map_.records.Decode(e.record);
+  const uint32_t position = CheckedPositionOf(msgno);
+  CHECK(position != kNoRecord) << "record of msgno " << msgno << " is gone";
+  return index_map_.records.Decode(position);
 }
 
 std::pair<uint64_t, uint32_t> Mailbox::CacheLocation(uint32_t msgno) const {
-  CHECK(msgno >= 1 && msgno <= view_.size()) << "msgno " << msgno;
-  const ViewEntry& e = view_[msgno - 1];
-  CHECK(e.record != kNoRecord) << "record of uid " << e.uid << " is gone";
-  return {index_map_.records.CacheOffset(e.record), index_map_.records.CacheLength(e.record)};
+  const uint32_t position = CheckedPositionOf(msgno);
+  CHECK(position != kNoRecord) << "record of msgno " << msgno << " is gone";
+  return {index_map_.records.CacheOffset(position), index_map_.records.CacheLength(position)};
 }
 
 bool Mailbox::IsExpungePending(uint32_t msgno) const {
-  CHECK(msgno >= 1 && msgno <= view_.size());
-  return view_[msgno - 1].expunge_pending;
+  CHECK(msgno >= 1 && msgno <= exists());
+  return !identity_ && view_[msgno - 1].expunge_pending;
+}
+
+bool Mailbox::IsRecent(uint32_t msgno) const {
+  if (identity_) return msgno - 1 >= recent_begin_ && msgno - 1 < recent_end_;
+  return view_[msgno - 1].recent;
 }
 
 MessageFlags Mailbox::Flags(uint32_t msgno) const {
-  CHECK(msgno >= 1 && msgno <= view_.size()) << "msgno " << msgno;
-  const ViewEntry& e = view_[msgno - 1];
+  const uint32_t position = CheckedPositionOf(msgno);
   MessageFlags flags;
-  flags.recent = e.recent;
-  if (e.record == kNoRecord) return flags;
-  std::optional<IndexRecords::LiveFields> live = index_map_.records.LiveChecked(e.record);
+  flags.recent = IsRecent(msgno);
+  if (position == kNoRecord) return flags;
+  std::optional<IndexRecords::LiveFields> live = index_map_.records.LiveChecked(position);
   if (live) {
     flags.system = live->system_flags;
     flags.keywords = live->keywords;
     flags.modseq = live->modseq;
-  } else if (std::optional<IndexRecord> current = CurrentRecord(e.record)) {
+  } else if (std::optional<IndexRecord> current = CurrentRecord(position)) {
     flags.system = current->system_flags;
     flags.keywords = current->keywords;
     flags.modseq = current->modseq;
@@ -291,31 +440,46 @@ MessageFlags Mailbox::Flags(uint32_t msgno) const {
   flags.system &= kSystemFlagsMask;
   if (!is_owner_) {
     flags.system &= ~kFlagSeen;
-    if (seen_ && seen_->IsSeen(e.uid)) flags.system |= kFlagSeen;
+    if (seen_ && seen_->IsSeen(Uid(msgno))) flags.system |= kFlagSeen;
   }
   return flags;
 }
 
 uint32_t Mailbox::MsgnoOfUid(uint32_t uid) const {
   uint32_t msgno = LowerBoundUid(uid);
-  return msgno <= view_.size() && view_[msgno - 1].uid == uid ? msgno : 0;
+  return msgno <= exists() && Uid(msgno) == uid ? msgno : 0;
 }
 
 uint32_t Mailbox::LowerBoundUid(uint32_t uid) const {
-  auto it = std::lower_bound(view_.begin(), view_.end(), uid,
-                             [](const ViewEntry& e, uint32_t u) { return e.uid < u; });
-  return static_cast<uint32_t>(it - view_.begin()) + 1;
+  uint32_t lo = 1, hi = exists() + 1;
+  while (lo < hi) {
+    const uint32_t mid = lo + (hi - lo) / 2;
+    if (Uid(mid) < uid) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  return lo;
 }
 
 uint32_t Mailbox::recent_count() const {
+  if (identity_) return recent_end_ - recent_begin_;
   uint32_t n = 0;
   for (const ViewEntry& e : view_) n += e.recent ? 1 : 0;
   return n;
 }
 
-uint32_t Mailbox::first_unseen() const {
-  for (uint32_t msgno = 1; msgno <= view_.size(); ++msgno) {
-    if (!(Flags(msgno).system & kFlagSeen)) return msgno;
+Result<uint32_t> Mailbox::FirstUnseen() const {
+  // In growing steps, each checked with one read: a mailbox whose first
+  // message is unseen reads one block, one read to the end reads it whole.
+  uint32_t step = IndexRecords::kCheckBlock;
+  for (uint32_t first = 1; first <= exists(); first += step, step = std::min(step * 4, 65536u)) {
+    const uint32_t last = std::min(exists(), first + step - 1);
+    SATRAP_RETURN_IF_ERROR(Verify(first, last));
+    for (uint32_t msgno = first; msgno <= last; ++msgno) {
+      if (!(Flags(msgno).system & kFlagSeen)) return msgno;
+    }
   }
   return 0;
 }

@@ -3,10 +3,21 @@
 // Opened by Store::Open() (SELECT / EXAMINE), closed by destruction. While
 // open it holds the shared open lock on cyrus.index (index_file.h) and keeps:
 //   - the index mapped (index_map.h): the header as of the last Refresh() and
-//     the records in place, checked again only where they changed;
-//   - the session's view, 8 bytes a message: message sequence numbers
-//     (msgno, 1-based) mapped to uids and record positions, which messages
-//     are \Recent for this session; the last highest modseq it reported.
+//     the records in place, each block checked when first read and again
+//     where it changed;
+//   - the session's view: message sequence numbers (msgno, 1-based) mapped
+//     to uids and record positions, which messages are \Recent for this
+//     session; the last highest modseq it reported. While the index holds no
+//     record the session does not show (the usual case) message n is simply
+//     record n - 1 and \Recent a range: SELECT reads the header and a few
+//     blocks, not the whole index. Once it holds some (expunged, pending
+//     expunge), the view is listed, 8 bytes a message.
+//
+// Damaged records (index_format.h) are never served. A command checks the
+// records it will read with Verify() (imapd's message sets, SEARCH,
+// STATUS; the library's COPY and POP3's maildrop check their own) and fails
+// with kCorrupt if one is damaged; from then on every Verify() of the
+// session fails, until the mailbox is reconstructed and selected again.
 //
 // Expunges (the Cyrus choice, "delayed expunge"): an expunge marks records
 // expunged in place and unlinks their files at once; records stay in
@@ -118,14 +129,23 @@ class Mailbox {
   uint32_t uidnext() const { return index_map_.header.uidnext; }
   uint64_t highestmodseq() const { return index_map_.header.highestmodseq; }
   // Messages in this session's view.
-  uint32_t exists() const { return static_cast<uint32_t>(view_.size()); }
+  uint32_t exists() const {
+    return identity_ ? identity_count_ : static_cast<uint32_t>(view_.size());
+  }
   uint32_t recent_count() const;
-  // First message without \Seen (for "[UNSEEN n]"), or 0.
-  uint32_t first_unseen() const;
+  // First message without \Seen (for "[UNSEEN n]"), or 0. kCorrupt as
+  // Verify().
+  Result<uint32_t> FirstUnseen() const;
+
+  // Checks the index records of msgnos first..last (the blocks not checked
+  // yet), before a command reads them; an empty or out-of-range span is
+  // fine. kCorrupt when one is damaged, and for every call after that.
+  Status Verify(uint32_t first, uint32_t last) const;
   // Keyword names; bit n of IndexRecord::keywords is keywords()[n].
   const std::vector<std::string>& keywords() const { return header_.keywords; }
 
-  // msgno is 1..exists(); out-of-range is a bug (CHECK).
+  // msgno is 1..exists(); out-of-range is a bug (CHECK). The records read
+  // must have passed Verify() (see the header comment).
   uint32_t Uid(uint32_t msgno) const;
   // The message's index record. Its fixed fields (uid, dates, sizes, cache
   // location, GUID) are exact; for flags, keywords and modseq ask Flags(),
@@ -212,6 +232,23 @@ class Mailbox {
   Status OpenFiles(const std::string& folder);
   Status ClaimRecent();            // read-write sessions: take the new \Recent
   void Rebind();                   // view_ record positions after a reload
+  // Whether every record of the index enters this session's view, by the
+  // header's counts (so that the view may stay an identity).
+  bool ShowsAll() const;
+  // Turns an identity view into a list (checking every record).
+  Status ListView();
+  // The record position of msgno (kNoRecord if it left with a replaced
+  // file); the Checked form checks its block first if needed.
+  uint32_t PositionOf(uint32_t msgno) const;
+  uint32_t CheckedPositionOf(uint32_t msgno) const;
+  bool IsRecent(uint32_t msgno) const;
+  // Checks records [begin, end); on damage logs it, marks the session
+  // damaged and returns kCorrupt.
+  Status CheckPositions(uint32_t begin, uint32_t end) const;
+  Status CheckPosition(uint32_t position) const;
+  Status Damaged() const;
+  // Identity view: the first position whose uid is above `uid`.
+  Result<uint32_t> FirstPositionAbove(uint32_t uid) const;
   // The record at `position`, flags included, read consistently: a record
   // caught mid-rewrite by another process is read again under the index
   // lock. nullopt (and a logged error) when even that fails the CRC.
@@ -222,7 +259,8 @@ class Mailbox {
     bool rewritten = true;   // records before first_new may have changed
     uint32_t first_new = 0;  // records from here on were not seen before
   };
-  RefreshChanges Merge(bool allow_expunges, const MergeScope& scope);
+  Result<RefreshChanges> Merge(bool allow_expunges, const MergeScope& scope);
+  Result<RefreshChanges> MergeIdentity(const MergeScope& scope);
   Status ReadKeywordsIfChanged();
   void TryCompact();
   // Marks `uids` expunged (only \Deleted ones when `require_deleted`),
@@ -244,7 +282,15 @@ class Mailbox {
   std::unique_ptr<IndexFile> index_;
   MailboxHeader header_;
   MappedIndex index_map_;
+  // Identity view: message n is record n - 1, n <= identity_count_; records
+  // [recent_begin_, recent_end_) are \Recent. Otherwise view_.
+  bool identity_ = false;
+  uint32_t identity_count_ = 0;
+  uint32_t recent_begin_ = 0;
+  uint32_t recent_end_ = 0;
   std::vector<ViewEntry> view_;
+  // A damaged record was found: every Verify() fails from now on.
+  mutable bool damaged_ = false;
   // Modseqs this session's own STOREs gave (by uid), already answered: not
   // announced again by the next Refresh(), which clears them.
   std::unordered_map<uint32_t, uint64_t> reported_modseqs_;

@@ -1,7 +1,9 @@
 // IndexFile::Map: refreshing an old mapping must show exactly what a fresh
 // Snapshot() gives, must check what changed (a damaged change is refused and
 // the mapping keeps its header), and must never read past the end of a
-// file whose header claims more records than it holds.
+// file whose header claims more records than it holds. CheckRecords: the
+// records of a first mapping are checked block by block on first use, uid
+// order across blocks included.
 #include "mailbox/index_file.h"
 
 #include <fcntl.h>
@@ -9,6 +11,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <optional>
 #include <string>
 
 #include "base/file.h"
@@ -24,10 +27,17 @@ class IndexFileTest : public ::testing::Test {
     root_ = tmpl;
     dir_.Reset(::open(root_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     ASSERT_TRUE(dir_.valid());
+    WriteIndex(5);
+  }
+
+  // A new index of `count` records with uids 1..count (`swap` exchanges
+  // the uids of records swap and swap + 1, both still checksummed).
+  void WriteIndex(uint32_t count, std::optional<uint32_t> swap = std::nullopt) {
     IndexSnapshot initial;
     initial.header.uidvalidity = 1700000000;
     initial.header.uidnext = 1;
-    for (int i = 0; i < 5; ++i) initial.records.push_back(NewRecord(&initial.header));
+    for (uint32_t i = 0; i < count; ++i) initial.records.push_back(NewRecord(&initial.header));
+    if (swap) std::swap(initial.records[*swap].uid, initial.records[*swap + 1].uid);
     RecountHeader(initial.records, &initial.header);
     initial.header.num_records = static_cast<uint32_t>(initial.records.size());
     ASSERT_TRUE(IndexFile::WriteWhole(dir_.get(), initial, 0600).ok());
@@ -176,6 +186,8 @@ TEST_F(IndexFileTest, DamagedRewrittenRecordIsRefused) {
   std::unique_ptr<IndexFile> reader = Open();
   MappedIndex mapped;
   ASSERT_TRUE(reader->Map(&mapped).ok());
+  // Read (so checked) before the change: a rewrite must be checked again.
+  ASSERT_TRUE(reader->CheckRecords(mapped.records, 0, 4).ok());
   ChangeFromElsewhere();
   // Record 1 was rewritten (its modseq moved): damage its keywords.
   FlipByte(kIndexHeaderSize + 1 * kIndexRecordSize + 50);
@@ -188,12 +200,82 @@ TEST_F(IndexFileTest, DamagedRewrittenRecordIsRefused) {
   EXPECT_TRUE(reader->ReadRecordShared(2).ok());
 }
 
-TEST_F(IndexFileTest, FirstMappingChecksEveryRecord) {
+TEST_F(IndexFileTest, FirstMappingChecksRecordsOnFirstUse) {
   FlipByte(kIndexHeaderSize + 2 * kIndexRecordSize + 10);
   std::unique_ptr<IndexFile> reader = Open();
   MappedIndex mapped;
-  EXPECT_EQ(reader->Map(&mapped).code(), Code::kCorrupt);
-  EXPECT_EQ(mapped.records.size(), 0u);
+  ASSERT_TRUE(reader->Map(&mapped).ok());
+  EXPECT_EQ(mapped.records.size(), 5u);
+  EXPECT_FALSE(mapped.records.Checked(0));
+  // Record 0 shares its block with the damaged record 2.
+  Status status = reader->CheckRecords(mapped.records, 0, 0);
+  EXPECT_EQ(status.code(), Code::kCorrupt);
+  EXPECT_NE(status.message().find("record 2"), std::string::npos) << status.ToString();
+  EXPECT_FALSE(mapped.records.Checked(0));
+  EXPECT_EQ(reader->Snapshot().status().code(), Code::kCorrupt);
+}
+
+TEST_F(IndexFileTest, BlocksAreCheckedOnTheirOwn) {
+  constexpr uint32_t kBlock = IndexRecords::kCheckBlock;
+  WriteIndex(3 * kBlock + 10);
+  FlipByte(kIndexHeaderSize + (kBlock + 50) * kIndexRecordSize + 10);
+  std::unique_ptr<IndexFile> reader = Open();
+  MappedIndex mapped;
+  ASSERT_TRUE(reader->Map(&mapped).ok());
+  ASSERT_EQ(mapped.records.size(), 3 * kBlock + 10);
+  // Blocks 0 and 2 are intact, each checked with a neighbour of block 1.
+  ASSERT_TRUE(reader->CheckRecords(mapped.records, 0, 5).ok());
+  ASSERT_TRUE(reader->CheckRecords(mapped.records, 2 * kBlock + 3, 2 * kBlock + 3).ok());
+  EXPECT_TRUE(mapped.records.Checked(kBlock - 1));
+  EXPECT_FALSE(mapped.records.Checked(kBlock));
+  EXPECT_TRUE(mapped.records.Checked(2 * kBlock));
+  EXPECT_FALSE(mapped.records.Checked(3 * kBlock));
+  EXPECT_EQ(mapped.records.Uid(2 * kBlock), 2 * kBlock + 1);
+  // Block 1 is refused however it is reached, alone or in a run.
+  EXPECT_EQ(reader->CheckRecords(mapped.records, kBlock + 50, kBlock + 50).code(), Code::kCorrupt);
+  EXPECT_EQ(reader->CheckRecords(mapped.records, 0, 3 * kBlock + 9).code(), Code::kCorrupt);
+  EXPECT_FALSE(mapped.records.Checked(kBlock));
+  // The last, partial block.
+  ASSERT_TRUE(reader->CheckRecords(mapped.records, 3 * kBlock + 9, 3 * kBlock + 9).ok());
+  EXPECT_TRUE(mapped.records.Checked(3 * kBlock));
+}
+
+// Checksummed records out of uid order across a block boundary: found from
+// either side.
+TEST_F(IndexFileTest, UidOrderIsCheckedAcrossBlocks) {
+  constexpr uint32_t kBlock = IndexRecords::kCheckBlock;
+  WriteIndex(2 * kBlock, kBlock - 1);
+  for (uint32_t side : {kBlock - 1, kBlock}) {
+    std::unique_ptr<IndexFile> reader = Open();
+    MappedIndex mapped;
+    ASSERT_TRUE(reader->Map(&mapped).ok());
+    EXPECT_EQ(reader->CheckRecords(mapped.records, side, side).code(), Code::kCorrupt) << side;
+  }
+}
+
+// Records appended to a mapping in use are checked by the refresh itself,
+// and their blocks count as checked.
+TEST_F(IndexFileTest, AppendedRecordsAreCheckedAtOnce) {
+  constexpr uint32_t kBlock = IndexRecords::kCheckBlock;
+  WriteIndex(kBlock);
+  std::unique_ptr<IndexFile> reader = Open();
+  MappedIndex mapped;
+  ASSERT_TRUE(reader->Map(&mapped).ok());
+  {
+    std::unique_ptr<IndexFile> writer = Open();
+    Result<IndexHeader> header = writer->Begin();
+    ASSERT_TRUE(header.ok());
+    std::vector<IndexRecord> added;
+    for (int i = 0; i < 3; ++i) added.push_back(NewRecord(&*header));
+    ASSERT_TRUE(writer->WriteRecords(kBlock, added).ok());
+    header->num_records += 3;
+    header->exists += 3;
+    ASSERT_TRUE(writer->Commit(*header, false).ok());
+  }
+  ASSERT_TRUE(reader->Map(&mapped).ok());
+  EXPECT_EQ(mapped.records.size(), kBlock + 3);
+  EXPECT_FALSE(mapped.records.Checked(0));
+  EXPECT_TRUE(mapped.records.Checked(kBlock));
 }
 
 // A header claiming more records than the file holds (a truncated copy) is

@@ -7,6 +7,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "mailbox/mailbox.h"
 #include "mailbox/store.h"
@@ -50,6 +51,21 @@ class StoreTest : public ::testing::Test {
     auto results = store_->Append(who, std::span<const NewMessage>(&m, 1), targets, {});
     if (!results.ok() || !(*results)[0].ok()) return 0;
     return (*results)[0]->uids[0];
+  }
+
+  // Appends `count` small messages to `name` in one transaction, the first
+  // `seen` of them \Seen. False on error.
+  bool AppendMany(const acl::Identity& who, const std::string& name, uint32_t count,
+                  uint32_t seen = 0) {
+    const std::string data = "From: a@example.com\r\nSubject: many\r\n\r\nbody\r\n";
+    std::vector<NewMessage> messages(count);
+    for (uint32_t i = 0; i < count; ++i) {
+      messages[i].data = data;
+      messages[i].system_flags = i < seen ? kFlagSeen : 0;
+    }
+    std::string targets[] = {name};
+    auto results = store_->Append(who, messages, targets, {});
+    return results.ok() && (*results)[0].ok();
   }
 
   std::string dir_;

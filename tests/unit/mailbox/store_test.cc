@@ -186,6 +186,113 @@ TEST_F(StoreTest, FlagsAreLiveAndADamagedRecordIsNotServed) {
   EXPECT_EQ(store_->Open(alice, "user.alice", false).status().code(), Code::kCorrupt);
 }
 
+// A large mailbox's records are checked when a command first reads them
+// (Mailbox::Verify), not all by SELECT: a damaged record far from what
+// SELECT reads lets the mailbox open, is refused by the first command that
+// reads it, and from then on by every command of that session.
+TEST_F(StoreTest, LargeMailboxRefusesADamagedRecordWhenItIsRead) {
+  constexpr uint32_t kBlock = IndexRecords::kCheckBlock;
+  constexpr uint32_t kCount = 3 * kBlock + 10;
+  constexpr uint32_t kDamaged = 2 * kBlock + 44;  // a position in the third block
+  ASSERT_TRUE(store_->CreateUser("alice").ok());
+  acl::Identity alice = User("alice");
+  ASSERT_TRUE(AppendMany(alice, "user.alice", kCount));
+  {
+    auto opened = store_->Open(alice, "user.alice", true);
+    ASSERT_TRUE(opened.ok());
+    UniqueFd index(::openat((*opened)->dir_fd(), kIndexFileName, O_RDWR | O_CLOEXEC));
+    ASSERT_TRUE(index.valid());
+    const char garbage = 0x7f;
+    ASSERT_EQ(::pwrite(index.get(), &garbage, 1, kIndexHeaderSize + kDamaged * kIndexRecordSize + 9),
+              1);
+  }
+  auto opened = store_->Open(alice, "user.alice", false);
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  Mailbox& mb = **opened;
+  EXPECT_EQ(mb.exists(), kCount);
+  EXPECT_EQ(mb.recent_count(), kCount);
+  EXPECT_EQ(*mb.FirstUnseen(), 1u);
+  ASSERT_TRUE(mb.Verify(1, kBlock).ok());
+  EXPECT_EQ(mb.Uid(kBlock), kBlock);
+  EXPECT_EQ(mb.Verify(kDamaged - 5, kDamaged + 5).code(), Code::kCorrupt);
+  // Refused from now on, even what read well before.
+  EXPECT_EQ(mb.Verify(1, 1).code(), Code::kCorrupt);
+  // Another session reads around the damage and is refused at it; POP3,
+  // which reads every message at once, is refused at login.
+  auto other = store_->Open(alice, "user.alice", true);
+  ASSERT_TRUE(other.ok());
+  EXPECT_TRUE((*other)->Verify(kCount - 3, kCount).ok());
+  EXPECT_EQ((*other)->Verify(1, kCount).code(), Code::kCorrupt);
+  opened->reset();
+  other->reset();
+  MaildropOptions pop;
+  EXPECT_EQ(store_->OpenMaildrop(alice, pop).status().code(), Code::kCorrupt);
+}
+
+// The view of a mailbox without expunged records is an identity (message n
+// is record n - 1, \Recent a range); others' expunges and \Recent claims
+// that break it turn it into a list without changing what it shows.
+TEST_F(StoreTest, IdentityViewFollowsOthersChanges) {
+  constexpr uint32_t kCount = 2 * IndexRecords::kCheckBlock + 44;
+  ASSERT_TRUE(store_->CreateUser("alice").ok());
+  acl::Identity alice = User("alice");
+  ASSERT_TRUE(AppendMany(alice, "user.alice", kCount, /*seen=*/kCount - 7));
+  auto a_opened = store_->Open(alice, "user.alice", false);
+  auto b_opened = store_->Open(alice, "user.alice", false);
+  ASSERT_TRUE(a_opened.ok() && b_opened.ok());
+  Mailbox& a = **a_opened;
+  Mailbox& b = **b_opened;
+  EXPECT_EQ(a.recent_count(), kCount);
+  EXPECT_EQ(b.recent_count(), 0u);
+  EXPECT_EQ(*a.FirstUnseen(), kCount - 6);
+  // An append claimed by a; then one claimed by b; then one by a again,
+  // whose \Recent messages are no longer one run.
+  ASSERT_EQ(AppendOne(alice, "user.alice", "x"), kCount + 1);
+  ASSERT_TRUE(a.Refresh(false).ok());
+  EXPECT_EQ(a.recent_count(), kCount + 1);
+  ASSERT_EQ(AppendOne(alice, "user.alice", "y"), kCount + 2);
+  ASSERT_TRUE(b.Refresh(false).ok());
+  ASSERT_TRUE(a.Refresh(false).ok());
+  EXPECT_EQ(b.recent_count(), 1u);
+  EXPECT_TRUE(b.Flags(kCount + 2).recent);
+  EXPECT_EQ(a.recent_count(), kCount + 1);
+  EXPECT_FALSE(a.Flags(kCount + 2).recent);
+  ASSERT_EQ(AppendOne(alice, "user.alice", "z"), kCount + 3);
+  ASSERT_TRUE(a.Refresh(false).ok());
+  EXPECT_EQ(a.recent_count(), kCount + 2);
+  EXPECT_TRUE(a.Flags(kCount + 1).recent);
+  EXPECT_FALSE(a.Flags(kCount + 2).recent);
+  EXPECT_TRUE(a.Flags(kCount + 3).recent);
+  // b expunges message 100: a keeps numbering it until told.
+  uint32_t hundred = 100;
+  FlagChange deleted{FlagOp::kAdd, kFlagDeleted, {}, std::nullopt};
+  ASSERT_TRUE(b.StoreFlags(std::span<const uint32_t>(&hundred, 1), deleted).ok());
+  ASSERT_TRUE(b.Expunge(std::nullopt).ok());
+  EXPECT_EQ(b.exists(), kCount + 2);
+  EXPECT_EQ(b.Uid(100), 101u);
+  Result<RefreshChanges> quiet = a.Refresh(false);
+  ASSERT_TRUE(quiet.ok());
+  EXPECT_TRUE(quiet->expunged.empty());
+  EXPECT_TRUE(a.IsExpungePending(100));
+  EXPECT_EQ(a.exists(), kCount + 3);
+  Result<RefreshChanges> told = a.Refresh(true);
+  ASSERT_TRUE(told.ok());
+  EXPECT_EQ(told->expunged, std::vector<uint32_t>{100});
+  EXPECT_EQ(a.exists(), kCount + 2);
+  EXPECT_EQ(a.Uid(100), 101u);
+  EXPECT_EQ(a.MsgnoOfUid(kCount + 3), kCount + 2);
+  EXPECT_EQ(a.recent_count(), kCount + 1);
+  // A new session after both closed: the compacted index is an identity again.
+  a_opened->reset();
+  b_opened->reset();
+  auto c = store_->Open(alice, "user.alice", true);
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ((*c)->exists(), kCount + 2);
+  EXPECT_EQ((*c)->Uid(kCount + 2), kCount + 3);
+  EXPECT_EQ((*c)->MsgnoOfUid(100), 0u);
+  EXPECT_EQ((*c)->MsgnoOfUid(101), 100u);
+}
+
 // reconstruct (or a compaction) renames a new cyrus.index over the old one
 // while a session has the mailbox open: the session must notice, follow the
 // new file and report what it dropped.
