@@ -93,6 +93,9 @@ Result<StoreOutcome> Mailbox::StoreFlags(std::span<const uint32_t> msgnos, const
     if ((flags & kFlagDeleted) != (r.system_flags & kFlagDeleted)) {
       header.deleted += (flags & kFlagDeleted) ? 1 : -1;
     }
+    if ((r.system_flags & kFlagSeen) && !(flags & kFlagSeen)) {
+      header.unseen_lowwater = std::min(header.unseen_lowwater, r.uid);
+    }
     r.system_flags = flags;
     r.keywords = keywords;
     r.modseq = ++header.highestmodseq;

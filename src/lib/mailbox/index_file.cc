@@ -25,6 +25,7 @@ Result<IndexHeader> ReadHeaderAt(int fd) {
 void RecountHeader(const std::vector<IndexRecord>& records, IndexHeader* header) {
   header->exists = header->expunged = header->deleted = 0;
   header->quota_used = 0;
+  header->unseen_lowwater = 0;
   for (const IndexRecord& r : records) {
     header->highestmodseq = std::max(header->highestmodseq, r.modseq);
     header->uidnext = std::max(header->uidnext, r.uid + 1);
@@ -35,7 +36,11 @@ void RecountHeader(const std::vector<IndexRecord>& records, IndexHeader* header)
     ++header->exists;
     header->quota_used += r.size;
     if (r.system_flags & kFlagDeleted) ++header->deleted;
+    if (!(r.system_flags & kFlagSeen) && header->unseen_lowwater == 0) {
+      header->unseen_lowwater = r.uid;
+    }
   }
+  if (header->unseen_lowwater == 0) header->unseen_lowwater = header->uidnext;
   header->num_records = static_cast<uint32_t>(records.size());
 }
 

@@ -149,7 +149,7 @@ class IndexFile {
 };
 
 // Recomputes the counting fields of `header` (exists, expunged, deleted,
-// quota_used, highestmodseq, uidnext) from `records`.
+// quota_used, highestmodseq, uidnext, unseen_lowwater) from `records`.
 void RecountHeader(const std::vector<IndexRecord>& records, IndexHeader* header);
 
 }  // namespace satrap::mailbox

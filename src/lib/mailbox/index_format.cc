@@ -36,6 +36,7 @@ std::string EncodeIndexHeader(const IndexHeader& h) {
   PutU32(p + 80, h.deleted);
   PutU32(p + 84, h.expunged);
   PutU64(p + 88, static_cast<uint64_t>(h.pop3_last_login));
+  PutU32(p + 96, h.unseen_lowwater);
   PutU32(p + 124, Crc32c(std::string_view(out).substr(0, 124)));
   return out;
 }
@@ -68,6 +69,7 @@ Result<IndexHeader> DecodeIndexHeader(std::string_view bytes) {
   h.deleted = GetU32(p + 80);
   h.expunged = GetU32(p + 84);
   h.pop3_last_login = static_cast<int64_t>(GetU64(p + 88));
+  h.unseen_lowwater = GetU32(p + 96);
   if (h.exists + h.expunged != h.num_records || h.uidnext == 0) {
     return Status::Corrupt("cyrus.index: inconsistent header counts");
   }

@@ -21,7 +21,9 @@
 //   80  deleted                     u32  not-expunged records with \Deleted
 //   84  expunged                    u32  expunged records still in the file
 //   88  pop3_last_login             i64  unix secs of the last POP3 login (popminpoll)
-//   96  reserved (zero)             28
+//   96  unseen_lowwater             u32  every record with a smaller uid is \Seen
+//                                        (the owner's) or expunged; 0 = unknown
+//  100  reserved (zero)             24
 //  124  crc32c of bytes 0..123      u32
 //
 // Record, kIndexRecordSize = 96 bytes, one per message, in uid order:
@@ -87,6 +89,11 @@ struct IndexHeader {
   uint32_t deleted = 0;
   uint32_t expunged = 0;
   int64_t pop3_last_login = 0;  // 0 in files written before it existed
+  // A lower bound where SELECT starts looking for the first unseen message
+  // (Dovecot keeps the same hint): lowered by whoever clears an owner's
+  // \Seen, raised by SELECT, exact after a recount. Appends keep it valid
+  // by themselves (new uids are >= uidnext >= unseen_lowwater).
+  uint32_t unseen_lowwater = 0;  // 0 in files written before it existed
 
   bool operator==(const IndexHeader&) const = default;
 };

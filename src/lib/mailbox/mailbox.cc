@@ -192,8 +192,7 @@ Status Mailbox::ClaimRecent() {
   }
   header.recent_uid = view_last_uid_;
   // \Recent is a hint, not data: no sync for it.
-  SATRAP_RETURN_IF_ERROR(index_->Commit(header, false));
-  index_map_.header.recent_uid = view_last_uid_;
+  SATRAP_RETURN_IF_ERROR(CommitHeaderHint(header));
   // The newly claimed are the view's tail. (Found after the commit: a
   // record check may take the index lock, which a transaction holds.)
   if (identity_) {
@@ -470,18 +469,54 @@ uint32_t Mailbox::recent_count() const {
   return n;
 }
 
-Result<uint32_t> Mailbox::FirstUnseen() const {
-  // In growing steps, each checked with one read: a mailbox whose first
-  // message is unseen reads one block, one read to the end reads it whole.
+Result<uint32_t> Mailbox::FirstUnseen() {
+  // The owner's \Seen is in the index, with a hint where to start looking
+  // (IndexHeader::unseen_lowwater); others' is in their seen file.
+  const uint32_t lowwater = is_owner_ ? index_map_.header.unseen_lowwater : 0;
+  uint32_t found = 0;
+  // In growing steps, each checked with one read: finding the message in
+  // the first block reads one block, a look to the end reads it whole.
   uint32_t step = IndexRecords::kCheckBlock;
-  for (uint32_t first = 1; first <= exists(); first += step, step = std::min(step * 4, 65536u)) {
+  for (uint32_t first = lowwater > 1 ? LowerBoundUid(lowwater) : 1; first <= exists() && found == 0;
+       first += step, step = std::min(step * 4, 65536u)) {
     const uint32_t last = std::min(exists(), first + step - 1);
     SATRAP_RETURN_IF_ERROR(Verify(first, last));
-    for (uint32_t msgno = first; msgno <= last; ++msgno) {
-      if (!(Flags(msgno).system & kFlagSeen)) return msgno;
+    for (uint32_t msgno = first; msgno <= last && found == 0; ++msgno) {
+      if (!(Flags(msgno).system & kFlagSeen)) found = msgno;
     }
   }
-  return 0;
+  if (damaged_) return Damaged();  // perhaps found by LowerBoundUid's probes
+  if (is_owner_ && !read_only_) {
+    const uint32_t seen_below = found != 0 ? Uid(found) : view_last_uid_ + 1;
+    if (seen_below > lowwater) RaiseUnseenLowwater(seen_below);
+  }
+  return found;
+}
+
+void Mailbox::RaiseUnseenLowwater(uint32_t lowwater) {
+  Result<IndexHeader> header = index_->Begin();
+  // A hint: not keeping it costs the next SELECT a longer look, no more.
+  if (!header.ok()) return;
+  // Only if nothing changed since the records were looked at: a \Seen
+  // cleared meanwhile below `lowwater` would be missed.
+  if (header->generation != index_map_.header.generation || header->unseen_lowwater >= lowwater) {
+    index_->Abort();
+    return;
+  }
+  header->unseen_lowwater = lowwater;
+  (void)CommitHeaderHint(*header);
+}
+
+Status Mailbox::CommitHeaderHint(const IndexHeader& header) {
+  // When nothing else changed since the last refresh, the mapping's header
+  // is the file's but for this change: keep it current, so that the next
+  // Refresh() need not look at the index again.
+  const bool current = header.generation == index_map_.header.generation;
+  SATRAP_RETURN_IF_ERROR(index_->Commit(header, false));
+  index_map_.header.recent_uid = header.recent_uid;
+  index_map_.header.unseen_lowwater = header.unseen_lowwater;
+  if (current) index_map_.header.generation = header.generation + 1;
+  return Status::Ok();
 }
 
 void Mailbox::TryCompact() {

@@ -134,8 +134,9 @@ class Mailbox {
   }
   uint32_t recent_count() const;
   // First message without \Seen (for "[UNSEEN n]"), or 0. kCorrupt as
-  // Verify().
-  Result<uint32_t> FirstUnseen() const;
+  // Verify(). A read-write session of the owner raises the index's
+  // unseen_lowwater hint to what it found.
+  Result<uint32_t> FirstUnseen();
 
   // Checks the index records of msgnos first..last (the blocks not checked
   // yet), before a command reads them; an empty or out-of-range span is
@@ -249,6 +250,10 @@ class Mailbox {
   Status Damaged() const;
   // Identity view: the first position whose uid is above `uid`.
   Result<uint32_t> FirstPositionAbove(uint32_t uid) const;
+  void RaiseUnseenLowwater(uint32_t lowwater);
+  // Commits `header` (from index_->Begin()) with a change to a hint field
+  // (recent_uid, unseen_lowwater), unsynced, into the mapping's header too.
+  Status CommitHeaderHint(const IndexHeader& header);
   // The record at `position`, flags included, read consistently: a record
   // caught mid-rewrite by another process is read again under the index
   // lock. nullopt (and a logged error) when even that fails the CRC.

@@ -275,6 +275,9 @@ void PlanIndexHeader(const OldIndex& old, Plan* plan, std::vector<std::string>* 
   h.generation = o.generation + 1;
   h.uidnext = std::max(h.uidnext, o.uidnext);
   h.highestmodseq = std::max(h.highestmodseq, o.highestmodseq);
+  // A hint: any lower bound is right (0 included); only one above the first
+  // unseen message is a fault.
+  h.unseen_lowwater = std::min(h.unseen_lowwater, o.unseen_lowwater);
   if (o.options & kMailboxDirty) plan->index_changed = true;
   IndexHeader expected = h;
   expected.generation = o.generation;

@@ -25,6 +25,8 @@ IndexHeader SampleHeader() {
   h.keywords_generation = 5;
   h.last_append_date = -5;
   h.deleted = 2;
+  h.pop3_last_login = 1700000123;
+  h.unseen_lowwater = 4100;
   return h;
 }
 

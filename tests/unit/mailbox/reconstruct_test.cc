@@ -75,6 +75,29 @@ TEST_F(ReconstructTest, ConsistentMailboxNeedsNothing) {
   EXPECT_EQ(ReadIndexBytes(), before) << "a consistent index must not be rewritten";
 }
 
+// The unseen_lowwater hint may be anything up to the first unseen message
+// (0 in indexes written before it existed): only one above it is wrong.
+TEST_F(ReconstructTest, UnseenLowwaterAboveTheFirstUnseenIsCorrected) {
+  ThreeMessages();  // 1 and 2 unseen
+  for (uint32_t hint : {0u, 1u, 2u}) {
+    SCOPED_TRACE(hint);
+    std::string bytes = ReadIndexBytes();
+    Result<IndexHeader> header = DecodeIndexHeader(bytes);
+    ASSERT_TRUE(header.ok());
+    header->unseen_lowwater = hint;
+    bytes.replace(0, kIndexHeaderSize, EncodeIndexHeader(*header));
+    WriteIndexBytes(bytes);
+    ReconstructReport report = Run({"user.alice"}, false);
+    if (hint <= 1) {
+      EXPECT_TRUE(report.clean()) << Lines(report);
+      EXPECT_EQ(DecodeIndexHeader(ReadIndexBytes())->unseen_lowwater, hint);
+    } else {
+      EXPECT_FALSE(report.changes.empty()) << Lines(report);
+      EXPECT_EQ(DecodeIndexHeader(ReadIndexBytes())->unseen_lowwater, 1u);
+    }
+  }
+}
+
 // A store written before cache record version 3 (BODY and BODYSTRUCTURE
 // stored): its records are served as they are, and reconstruct rewrites them
 // in the current, smaller format, as a cleanup.

@@ -293,6 +293,60 @@ TEST_F(StoreTest, IdentityViewFollowsOthersChanges) {
   EXPECT_EQ((*c)->MsgnoOfUid(101), 100u);
 }
 
+// SELECT looks for the first unseen message from the index's
+// unseen_lowwater hint, and raises it; clearing \Seen lowers it.
+TEST_F(StoreTest, FirstUnseenKeepsTheLowwaterHint) {
+  constexpr uint32_t kCount = 2 * IndexRecords::kCheckBlock + 44;
+  ASSERT_TRUE(store_->CreateUser("alice").ok());
+  acl::Identity alice = User("alice");
+  ASSERT_TRUE(AppendMany(alice, "user.alice", kCount, /*seen=*/kCount - 10));
+  auto lowwater = [](Mailbox& mb) {
+    auto index = IndexFile::Open(mb.dir_fd());
+    EXPECT_TRUE(index.ok());
+    Result<IndexHeader> header = (*index)->ReadHeader();
+    EXPECT_TRUE(header.ok());
+    return header.ok() ? header->unseen_lowwater : 0;
+  };
+  {
+    auto mb = store_->Open(alice, "user.alice", false);
+    ASSERT_TRUE(mb.ok());
+    EXPECT_EQ(*(*mb)->FirstUnseen(), kCount - 9);
+    EXPECT_EQ(lowwater(**mb), kCount - 9);
+    // The hint changed nothing the session must be told about.
+    Result<RefreshChanges> changes = (*mb)->Refresh(true);
+    ASSERT_TRUE(changes.ok());
+    EXPECT_FALSE(changes->exists_changed);
+    EXPECT_TRUE(changes->flags_changed.empty());
+  }
+  auto mb = store_->Open(alice, "user.alice", false);
+  ASSERT_TRUE(mb.ok());
+  EXPECT_EQ(*(*mb)->FirstUnseen(), kCount - 9);
+  // Clearing \Seen below the hint lowers it.
+  uint32_t five = 5;
+  FlagChange unseen{FlagOp::kRemove, kFlagSeen, {}, std::nullopt};
+  ASSERT_TRUE((*mb)->StoreFlags(std::span<const uint32_t>(&five, 1), unseen).ok());
+  EXPECT_EQ(lowwater(**mb), 5u);
+  auto other = store_->Open(alice, "user.alice", true);
+  ASSERT_TRUE(other.ok());
+  EXPECT_EQ(*(*other)->FirstUnseen(), 5u);
+  // All seen: the hint moves past the last message.
+  std::vector<uint32_t> all(kCount);
+  for (uint32_t i = 0; i < kCount; ++i) all[i] = i + 1;
+  FlagChange seen{FlagOp::kAdd, kFlagSeen, {}, std::nullopt};
+  ASSERT_TRUE((*mb)->StoreFlags(all, seen).ok());
+  ASSERT_TRUE((*mb)->Refresh(true).ok());
+  EXPECT_EQ(*(*mb)->FirstUnseen(), 0u);
+  EXPECT_EQ(lowwater(**mb), kCount + 1);
+  // Setting \Seen leaves the hint low; a read-only session does not raise it.
+  ASSERT_TRUE((*mb)->StoreFlags(std::span<const uint32_t>(&five, 1), unseen).ok());
+  ASSERT_TRUE((*mb)->StoreFlags(std::span<const uint32_t>(&five, 1), seen).ok());
+  EXPECT_EQ(lowwater(**mb), 5u);
+  auto examined = store_->Open(alice, "user.alice", true);
+  ASSERT_TRUE(examined.ok());
+  EXPECT_EQ(*(*examined)->FirstUnseen(), 0u);
+  EXPECT_EQ(lowwater(**mb), 5u);
+}
+
 // reconstruct (or a compaction) renames a new cyrus.index over the old one
 // while a session has the mailbox open: the session must notice, follow the
 // new file and report what it dropped.
