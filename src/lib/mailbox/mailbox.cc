@@ -182,8 +182,11 @@ Status Mailbox::ListView() {
 }
 
 Status Mailbox::ClaimRecent() {
-  if (read_only_ || !claims_recent_ || exists() == 0) return Status::Ok();
+  if (!claims_recent_ || exists() == 0) return Status::Ok();
   if (index_map_.header.recent_uid >= view_last_uid_) return Status::Ok();
+  // RFC 3501 §2.3.2: a read-only session sees \Recent on the messages no
+  // read-write session has been told of yet, and leaves it for the next.
+  if (read_only_) return MarkRecentAbove(index_map_.header.recent_uid);
   SATRAP_ASSIGN_OR_RETURN(IndexHeader header, index_->Begin());
   const uint32_t claimed_from = header.recent_uid;
   if (claimed_from >= view_last_uid_) {
@@ -193,10 +196,15 @@ Status Mailbox::ClaimRecent() {
   header.recent_uid = view_last_uid_;
   // \Recent is a hint, not data: no sync for it.
   SATRAP_RETURN_IF_ERROR(CommitHeaderHint(header));
-  // The newly claimed are the view's tail. (Found after the commit: a
-  // record check may take the index lock, which a transaction holds.)
+  // (Marked after the commit: a record check may take the index lock,
+  // which a transaction holds.)
+  return MarkRecentAbove(claimed_from);
+}
+
+Status Mailbox::MarkRecentAbove(uint32_t uid) {
+  // The messages above `uid` are the view's tail.
   if (identity_) {
-    SATRAP_ASSIGN_OR_RETURN(uint32_t from, FirstPositionAbove(claimed_from));
+    SATRAP_ASSIGN_OR_RETURN(uint32_t from, FirstPositionAbove(uid));
     if (recent_begin_ == recent_end_ || from <= recent_end_) {
       recent_begin_ = recent_begin_ == recent_end_ ? from : std::min(recent_begin_, from);
       recent_end_ = identity_count_;
@@ -205,7 +213,7 @@ Status Mailbox::ClaimRecent() {
     // Two runs of \Recent (another session claimed the ones between).
     SATRAP_RETURN_IF_ERROR(ListView());
   }
-  for (auto e = view_.rbegin(); e != view_.rend() && e->uid > claimed_from; ++e) e->recent = 1;
+  for (auto e = view_.rbegin(); e != view_.rend() && e->uid > uid; ++e) e->recent = 1;
   return Status::Ok();
 }
 

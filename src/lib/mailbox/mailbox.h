@@ -36,7 +36,8 @@
 // announcement follows, as RFC 3501 §7 allows unsolicited FETCH responses).
 //
 // \Recent (RFC 3501 §2.3.2): the first read-write session to see a message
-// claims it, through recent_uid in the index header; EXAMINE never claims.
+// claims it, through recent_uid in the index header; EXAMINE (and STATUS)
+// never claims, and sees \Recent on the messages not claimed yet.
 //
 // Per-user \Seen: the owner's \Seen is the record's flag; for anybody else
 // the seen state lives in their own seen file (seen.h), keyed by unique id,
@@ -231,7 +232,8 @@ class Mailbox {
   Mailbox(Store* store, MailboxEntry entry, acl::Identity who, acl::Rights rights,
           bool read_only);
   Status OpenFiles(const std::string& folder);
-  Status ClaimRecent();            // read-write sessions: take the new \Recent
+  Status ClaimRecent();            // take the new \Recent (read-only: just see it)
+  Status MarkRecentAbove(uint32_t uid);  // \Recent for the view's messages above uid
   void Rebind();                   // view_ record positions after a reload
   // Whether every record of the index enters this session's view, by the
   // header's counts (so that the view may stay an identity).

@@ -293,6 +293,32 @@ TEST_F(StoreTest, IdentityViewFollowsOthersChanges) {
   EXPECT_EQ((*c)->MsgnoOfUid(101), 100u);
 }
 
+// RFC 3501 §2.3.2: a read-only session (EXAMINE, STATUS) sees \Recent on
+// the messages no read-write session has claimed, and leaves it for the
+// next session.
+TEST_F(StoreTest, ReadOnlySessionsSeeRecentWithoutClaimingIt) {
+  ASSERT_TRUE(store_->CreateUser("alice").ok());
+  acl::Identity alice = User("alice");
+  for (const char* body : {"one", "two", "three"}) ASSERT_NE(AppendOne(alice, "user.alice", body), 0u);
+  auto examined = store_->Open(alice, "user.alice", true);
+  ASSERT_TRUE(examined.ok());
+  EXPECT_EQ((*examined)->recent_count(), 3u);
+  EXPECT_TRUE((*examined)->Flags(1).recent);
+  auto selected = store_->Open(alice, "user.alice", false);
+  ASSERT_TRUE(selected.ok());
+  EXPECT_EQ((*selected)->recent_count(), 3u);
+  auto later = store_->Open(alice, "user.alice", true);
+  ASSERT_TRUE(later.ok());
+  EXPECT_EQ((*later)->recent_count(), 0u);
+  ASSERT_EQ(AppendOne(alice, "user.alice", "four"), 4u);
+  ASSERT_TRUE((*examined)->Refresh(false).ok());
+  ASSERT_TRUE((*later)->Refresh(false).ok());
+  EXPECT_EQ((*examined)->recent_count(), 4u);
+  EXPECT_EQ((*later)->recent_count(), 1u);
+  ASSERT_TRUE((*selected)->Refresh(false).ok());
+  EXPECT_EQ((*selected)->recent_count(), 4u);
+}
+
 // SELECT looks for the first unseen message from the index's
 // unseen_lowwater hint, and raises it; clearing \Seen lowers it.
 TEST_F(StoreTest, FirstUnseenKeepsTheLowwaterHint) {
