@@ -10,30 +10,28 @@ void RefuseMessageSet(const Status& status, Responder& r) {
   r.Fail(status);
 }
 
-Result<std::vector<uint32_t>> AllUids(const mailbox::Mailbox& mailbox) {
-  SATRAP_RETURN_IF_ERROR(mailbox.Verify(1, mailbox.exists()));
-  std::vector<uint32_t> uids;
-  uids.reserve(mailbox.exists());
-  for (uint32_t msgno = 1; msgno <= mailbox.exists(); ++msgno) uids.push_back(mailbox.Uid(msgno));
-  return uids;
-}
-
 Result<std::vector<uint32_t>> ResolveMessages(const mailbox::Mailbox& mailbox,
                                               const protocol::ImapArg& arg, bool uid) {
   if (!arg.IsAtom()) return Status::Invalid("sequence set expected");
   SATRAP_ASSIGN_OR_RETURN(protocol::SequenceSet set, protocol::SequenceSet::Parse(arg.text));
-  if (uid) {
-    SATRAP_ASSIGN_OR_RETURN(std::vector<uint32_t> uids, AllUids(mailbox));
-    return set.MatchUids(uids);
-  }
-  SATRAP_ASSIGN_OR_RETURN(protocol::NumberSet numbers, set.ResolveMsgnums(mailbox.exists()));
   std::vector<uint32_t> msgnos;
-  msgnos.reserve(static_cast<size_t>(numbers.Count()));
-  numbers.ForEach([&msgnos](uint32_t n) {
-    msgnos.push_back(n);
-    return true;
-  });
-  if (!msgnos.empty()) SATRAP_RETURN_IF_ERROR(mailbox.Verify(msgnos.front(), msgnos.back()));
+  const uint32_t exists = mailbox.exists();
+  if (uid) {
+    // Binary searches over the view: a set naming a few messages of a large
+    // mailbox reads a few blocks of its index, not every message's uid.
+    if (exists > 0) {
+      msgnos = set.MatchUids(exists, mailbox.Uid(exists),
+                             [&mailbox](uint32_t u) { return mailbox.LowerBoundUid(u); });
+    }
+  } else {
+    SATRAP_ASSIGN_OR_RETURN(protocol::NumberSet numbers, set.ResolveMsgnums(exists));
+    msgnos.reserve(static_cast<size_t>(numbers.Count()));
+    numbers.ForEach([&msgnos](uint32_t n) {
+      msgnos.push_back(n);
+      return true;
+    });
+  }
+  SATRAP_RETURN_IF_ERROR(mailbox.Verify(msgnos));
   return msgnos;
 }
 

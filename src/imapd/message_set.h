@@ -25,8 +25,4 @@ Result<std::vector<uint32_t>> ResolveMessages(const mailbox::Mailbox& mailbox,
 // damaged index).
 void RefuseMessageSet(const Status& status, Responder& r);
 
-// The UIDs of all messages, ascending (for MatchUids), their records
-// checked.
-Result<std::vector<uint32_t>> AllUids(const mailbox::Mailbox& mailbox);
-
 }  // namespace satrap::imapd

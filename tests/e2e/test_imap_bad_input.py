@@ -149,6 +149,9 @@ class ImapBadInputTest(ImapTestCase):
         self.assertIn("* 400 EXISTS", lines)
         self.assertRegex(lines[-1], r"^s OK ")
         self.assertEqual(self.c.command("f", "FETCH 1:3 (UID)")[-1], "f OK Completed")
+        # UIDs are found by binary search: this one never reads the damage.
+        lines = self.c.command("e", "UID FETCH 2:3 (UID)")
+        self.assertEqual(lines, ["* 2 FETCH (UID 2)", "* 3 FETCH (UID 3)", "e OK Completed"])
         self.assertRegex(self.c.command("g", "FETCH 1:* (FLAGS)")[-1], r"^g NO \[CORRUPTION\]")
         self.assertRegex(self.c.command("h", "FETCH 1 (UID)")[-1], r"^h NO \[CORRUPTION\]")
         self.assertRegex(self.c.command("i", "UID SEARCH ALL")[-1], r"^i NO \[CORRUPTION\]")

@@ -137,6 +137,19 @@ Status Mailbox::Verify(uint32_t first, uint32_t last) const {
   return CheckPositions(view_[first - 1].record, view_[last - 1].record + 1);
 }
 
+Status Mailbox::Verify(std::span<const uint32_t> msgnos) const {
+  for (size_t i = 0; i < msgnos.size();) {
+    size_t j = i;
+    while (j + 1 < msgnos.size() && msgnos[j + 1] > msgnos[j] &&
+           msgnos[j + 1] - msgnos[j] <= IndexRecords::kCheckBlock) {
+      ++j;
+    }
+    SATRAP_RETURN_IF_ERROR(Verify(msgnos[i], msgnos[j]));
+    i = j + 1;
+  }
+  return damaged_ ? Damaged() : Status::Ok();
+}
+
 uint32_t Mailbox::PositionOf(uint32_t msgno) const {
   CHECK(msgno >= 1 && msgno <= exists()) << "msgno " << msgno;
   return identity_ ? msgno - 1 : view_[msgno - 1].record;

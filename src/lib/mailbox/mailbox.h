@@ -143,6 +143,9 @@ class Mailbox {
   // yet), before a command reads them; an empty or out-of-range span is
   // fine. kCorrupt when one is damaged, and for every call after that.
   Status Verify(uint32_t first, uint32_t last) const;
+  // The same for the msgnos listed (any order): those close together are
+  // checked in one go, the blocks far from any of them not at all.
+  Status Verify(std::span<const uint32_t> msgnos) const;
   // Keyword names; bit n of IndexRecord::keywords is keywords()[n].
   const std::vector<std::string>& keywords() const { return header_.keywords; }
 
@@ -191,7 +194,10 @@ class Mailbox {
   // being read are then on their way from the disk too.
   void PrefetchCache(uint32_t first, uint32_t last) const;
   // Payloads of msgnos first..last with one sequential read of cyrus.cache,
-  // into `run` (cache_batches.h): views into one buffer, no copy each.
+  // into `run` (cache_batches.h): views into one buffer, no copy each. May
+  // run on a helper thread while the caller reads other messages, so the
+  // msgnos must have passed Verify() (nothing is then checked, or changed,
+  // on the way).
   Status ReadCacheRun(uint32_t first, uint32_t last, CacheRun* run) const;
   // The byte range of cyrus.cache holding the records of msgnos first..last.
   std::pair<uint64_t, uint64_t> CacheSpan(uint32_t first, uint32_t last) const;

@@ -146,10 +146,7 @@ Result<std::vector<PreparedMessage>> PrepareFromMailbox(Mailbox& source,
                                                         std::span<const uint32_t> msgnos,
                                                         std::vector<uint32_t>* uids) {
   std::vector<PreparedMessage> prepared;
-  if (!msgnos.empty()) {
-    const auto [lo, hi] = std::minmax_element(msgnos.begin(), msgnos.end());
-    SATRAP_RETURN_IF_ERROR(source.Verify(*lo, *hi));
-  }
+  SATRAP_RETURN_IF_ERROR(source.Verify(msgnos));
   for (uint32_t m : msgnos) {
     if (source.IsExpungePending(m)) continue;
     const IndexRecord& r = source.Record(m);

@@ -118,14 +118,25 @@ Result<NumberSet> SequenceSet::ResolveMsgnums(uint32_t exists) const {
 }
 
 std::vector<uint32_t> SequenceSet::MatchUids(std::span<const uint32_t> sorted_uids) const {
+  if (sorted_uids.empty()) return {};
+  return MatchUids(static_cast<uint32_t>(sorted_uids.size()), sorted_uids.back(),
+                   [&sorted_uids](uint32_t uid) {
+                     auto it = std::lower_bound(sorted_uids.begin(), sorted_uids.end(), uid);
+                     return static_cast<uint32_t>(it - sorted_uids.begin()) + 1;
+                   });
+}
+
+std::vector<uint32_t> SequenceSet::MatchUids(
+    uint32_t count, uint32_t last_uid, const std::function<uint32_t(uint32_t)>& lower_bound) const {
   std::vector<uint32_t> msgnums;
-  if (sorted_uids.empty()) return msgnums;
-  NumberSet set = Resolve(sorted_uids.back());
-  for (const NumberRange& range : set.ranges()) {
-    auto it = std::lower_bound(sorted_uids.begin(), sorted_uids.end(), range.first);
-    for (; it != sorted_uids.end() && *it <= range.last; ++it) {
-      msgnums.push_back(static_cast<uint32_t>(it - sorted_uids.begin()) + 1);
-    }
+  if (count == 0) return msgnums;
+  // Ascending, disjoint ranges: each is two lower bounds.
+  const NumberSet uids = Resolve(last_uid);
+  for (const NumberRange& range : uids.ranges()) {
+    const uint32_t first = lower_bound(range.first);
+    const uint32_t end = range.last == UINT32_MAX ? count + 1 : lower_bound(range.last + 1);
+    for (uint32_t msgnum = first; msgnum < end; ++msgnum) msgnums.push_back(msgnum);
+    if (end > count) break;
   }
   return msgnums;
 }

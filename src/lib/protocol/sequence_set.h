@@ -17,6 +17,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -91,6 +92,12 @@ class SequenceSet {
   // sequence numbers of the messages whose UID is in the set; "*" is the last
   // UID. Costs O(ranges * log(messages) + matches).
   std::vector<uint32_t> MatchUids(std::span<const uint32_t> sorted_uids) const;
+  // The same against a mailbox of `count` messages whose UIDs ascend, given
+  // the last UID and lower_bound(uid): the first message (1-based) whose UID
+  // is >= uid, count + 1 if none. For a mailbox that finds UIDs by binary
+  // search rather than listing them all.
+  std::vector<uint32_t> MatchUids(uint32_t count, uint32_t last_uid,
+                                  const std::function<uint32_t(uint32_t)>& lower_bound) const;
 
  private:
   std::vector<NumberRange> elements_;

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <vector>
 
 namespace satrap::protocol {
@@ -87,6 +88,28 @@ TEST(SequenceSet, MatchUids) {
     EXPECT_EQ(SequenceSet::Parse(row.text)->MatchUids(uids), row.msgnums);
   }
   EXPECT_TRUE(SequenceSet::Parse("1:*")->MatchUids({}).empty());
+}
+
+// Against a mailbox that finds UIDs by binary search: two lower bounds per
+// range, however many messages the range holds.
+TEST(SequenceSet, MatchUidsAsksTwoLowerBoundsPerRange) {
+  std::vector<uint32_t> uids(100000);
+  for (uint32_t i = 0; i < uids.size(); ++i) uids[i] = 2 * i + 1;
+  int asked = 0;
+  auto lower_bound = [&](uint32_t uid) {
+    ++asked;
+    return static_cast<uint32_t>(std::lower_bound(uids.begin(), uids.end(), uid) - uids.begin()) + 1;
+  };
+  std::vector<uint32_t> all =
+      SequenceSet::Parse("1:*")->MatchUids(static_cast<uint32_t>(uids.size()), uids.back(), lower_bound);
+  EXPECT_EQ(all.size(), uids.size());
+  EXPECT_LE(asked, 2);
+  asked = 0;
+  std::vector<uint32_t> some =
+      SequenceSet::Parse("2:6,199999,300000:*")->MatchUids(static_cast<uint32_t>(uids.size()),
+                                                          uids.back(), lower_bound);
+  EXPECT_EQ(some, (std::vector<uint32_t>{2, 3, 100000}));
+  EXPECT_LE(asked, 6);
 }
 
 TEST(NumberSet, HugeRangesStayRanges) {
