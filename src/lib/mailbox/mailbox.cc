@@ -166,20 +166,6 @@ uint32_t Mailbox::CheckedPositionOf(uint32_t msgno) const {
   return position;
 }
 
-Result<uint32_t> Mailbox::FirstPositionAbove(uint32_t uid) const {
-  uint32_t lo = 0, hi = identity_count_;
-  while (lo < hi) {
-    const uint32_t mid = lo + (hi - lo) / 2;
-    SATRAP_RETURN_IF_ERROR(CheckPosition(mid));
-    if (index_map_.records.Uid(mid) <= uid) {
-      lo = mid + 1;
-    } else {
-      hi = mid;
-    }
-  }
-  return lo;
-}
-
 Status Mailbox::ListView() {
   if (!identity_) return Status::Ok();
   SATRAP_RETURN_IF_ERROR(CheckPositions(0, identity_count_));
@@ -217,7 +203,9 @@ Status Mailbox::ClaimRecent() {
 Status Mailbox::MarkRecentAbove(uint32_t uid) {
   // The messages above `uid` are the view's tail.
   if (identity_) {
-    SATRAP_ASSIGN_OR_RETURN(uint32_t from, FirstPositionAbove(uid));
+    // Message n is record n - 1. (uid is below the last uid: no overflow.)
+    const uint32_t from = LowerBoundUid(uid + 1) - 1;
+    if (damaged_) return Damaged();  // a probe of the search found damage
     if (recent_begin_ == recent_end_ || from <= recent_end_) {
       recent_begin_ = recent_begin_ == recent_end_ ? from : std::min(recent_begin_, from);
       recent_end_ = identity_count_;

@@ -256,8 +256,6 @@ class Mailbox {
   Status CheckPositions(uint32_t begin, uint32_t end) const;
   Status CheckPosition(uint32_t position) const;
   Status Damaged() const;
-  // Identity view: the first position whose uid is above `uid`.
-  Result<uint32_t> FirstPositionAbove(uint32_t uid) const;
   void RaiseUnseenLowwater(uint32_t lowwater);
   // Commits `header` (from index_->Begin()) with a change to a hint field
   // (recent_uid, unseen_lowwater), unsynced, into the mapping's header too.
