@@ -69,7 +69,9 @@ service_line() {  # name program listen [extra]
   service_line imaps "imapd -s" "127.0.0.1:$IMAPS_PORT" "prefork=1"
   service_line pop3 pop3d "127.0.0.1:$POP3_PORT" "prefork=1"
   service_line pop3s "pop3d -s" "127.0.0.1:$POP3S_PORT" "prefork=1"
-  service_line lmtp lmtpd "127.0.0.1:$LMTP_PORT" "prefork=1"
+  # Loopback only, so TCP clients are trusted without AUTH (-a), as the
+  # README's smtplib example expects.
+  service_line lmtp "lmtpd -a" "127.0.0.1:$LMTP_PORT" "prefork=1"
   service_line lmtpunix lmtpd "$demo/lib/socket/lmtp" "prefork=1"
   service_line sieve timsieved "127.0.0.1:$SIEVE_PORT" "prefork=0"
   echo "}"

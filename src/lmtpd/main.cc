@@ -11,6 +11,10 @@ int main(int argc, char** argv) {
   spec.serve = [](satrap::service::Context& ctx, satrap::net::Connection& conn) {
     satrap::lmtpd::Serve(ctx, conn);
   };
+  spec.extra_options = "a";
+  spec.option = [](satrap::service::Context& ctx, int letter, const char* value) {
+    return satrap::lmtpd::Option(ctx, letter, value);
+  };
   // MTAs keep LMTP connections open between messages; five minutes idle
   // is what Postfix's lmtp client expects at most (lmtp_*_timeout).
   spec.limits.idle_timeout = std::chrono::seconds(300);

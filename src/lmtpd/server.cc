@@ -60,16 +60,30 @@ SessionOptions MakeSessionOptions(const service::Context& ctx, const Server& ser
   options.reject8bit = config.GetBool("reject8bit");
   options.munge8bit = config.GetBool("munge8bit");
   options.strict_rfc2821 = config.GetBool("lmtp_strict_rfc2821");
+  options.preauthenticated = ctx.connection.is_unix || server.preauthorize_tcp;
+  options.soft_noauth = config.GetBool("soft_noauth");
   options.temp_dir = config.GetString("temp_path");
   options.reply.over_quota_permanent = config.GetBool("lmtp_over_quota_perm_failure");
   options.reply.session_id = options.session_id;
   return options;
 }
 
+bool& PreauthorizeTcp() {
+  static bool preauthorize = false;
+  return preauthorize;
+}
+
 }  // namespace
+
+bool Option(service::Context&, int letter, const char*) {
+  if (letter != 'a') return false;
+  PreauthorizeTcp() = true;
+  return true;
+}
 
 Status Init(service::Context& ctx) {
   auto server = std::make_unique<Server>();
+  server->preauthorize_tcp = PreauthorizeTcp();
   Result<std::unique_ptr<mailbox::Store>> store =
       mailbox::Store::Open(mailbox::StoreOptions::FromConfig(ctx.config));
   if (!store.ok()) return store.status().WithContext("open the mail store");

@@ -31,7 +31,12 @@ struct Server {
   tls::TlsServerContext* tls = nullptr;  // borrowed from tls_state; null: no STARTTLS
   std::unique_ptr<auth::GroupResolver> groups;
   int sessions_started = 0;
+  bool preauthorize_tcp = false;  // -a: TCP clients need no AUTH
 };
+
+// ServerSpec::option: `-a` preauthorizes TCP connections (as Cyrus lmtpd
+// -a), for an MTA on a trusted network that cannot AUTH.
+bool Option(service::Context& ctx, int letter, const char* value);
 
 // ServerSpec::init. kInvalid for a configuration that cannot work (bad
 // certificate, -s without one); other codes when the store cannot open.

@@ -27,6 +27,17 @@ void Session::ResetTransaction() {
   spool_.reset();
 }
 
+bool Session::MayTransact() {
+  if (options_.preauthenticated) return true;
+  if (security_.auth != nullptr && security_.auth->authenticated() != nullptr) return true;
+  if (options_.soft_noauth) {
+    Send(430, "4.7.0", "Authentication required");
+  } else {
+    Send(530, "5.7.0", "Authentication required");
+  }
+  return false;
+}
+
 acl::Identity Session::Poster() const {
   if (security_.auth != nullptr && security_.auth->authenticated() != nullptr) {
     return security_.auth->authenticated()->identity;
@@ -60,6 +71,7 @@ void Session::Run() {
       // RFC 5321 §2.3.8: lines end in CR LF; a bare LF is a broken client.
       Send(500, "5.5.2", "Syntax error: bare LF");
       ++bad_commands_;
+      if (command.ok() && command->verb == SmtpVerb::kBdat) next = SkipChunk(*command);
     } else if (!command.ok()) {
       Send(500, "5.5.2", "Syntax error");
       ++bad_commands_;
@@ -157,6 +169,7 @@ Session::Next Session::Mail(const SmtpCommand& command) {
     Send(503, "5.5.1", "Nested MAIL command");
     return Next::kContinue;
   }
+  if (!MayTransact()) return Next::kContinue;
   Result<protocol::MailFromArgs> from = protocol::ParseMailFrom(command.argument);
   if (!from.ok()) {
     if (from.status().Is(Code::kUnsupported)) {
@@ -217,6 +230,8 @@ Session::Next Session::Rcpt(const SmtpCommand& command) {
 }
 
 Session::Next Session::Vrfy(const SmtpCommand& command) {
+  // Who has a mailbox here is for the MTAs this server trusts.
+  if (!MayTransact()) return Next::kContinue;
   std::string_view argument = TrimWhitespace(command.argument);
   // VRFY takes a path or a bare address ("VRFY alice", RFC 5321 §3.5.1).
   Result<protocol::MailPath> path = Status::Invalid("empty");

@@ -48,6 +48,12 @@ struct SessionOptions {
   bool reject8bit = false;
   bool munge8bit = true;
   bool strict_rfc2821 = true;  // lmtp_strict_rfc2821: refuse bare CR / LF
+  // The unix socket, or TCP under `lmtpd -a`: trusted without AUTH. Over
+  // TCP otherwise MAIL and VRFY need AUTH first, as in Cyrus.
+  bool preauthenticated = false;
+  // soft_noauth: refuse an unauthenticated MAIL with 430 4.7.0 (the MTA
+  // queues the mail) rather than 530 5.7.0 (it bounces).
+  bool soft_noauth = true;
   std::string temp_dir = "/tmp";
   ReplyOptions reply;
   // Longest message line accepted inside DATA (longer lines refuse the
@@ -93,6 +99,10 @@ class Session {
   // went away (the session ends, nothing is stored).
   bool ReadDotStuffed();
   bool ReadChunk(uint64_t size);
+  // After a refused BDAT command: reads its chunk and drops it, so that no
+  // byte of the message is taken for a command. kQuit when the size cannot
+  // be read (nothing can keep the session in step) or the client left.
+  Next SkipChunk(const protocol::SmtpCommand& command);
   // Delivers the spooled message and answers once per recipient.
   void FinishMessage();
   // session_secure.cc
@@ -106,6 +116,9 @@ class Session {
   // first use; false (and 451) on failure.
   bool Spooling();
   acl::Identity Poster() const;
+  // False (and the 430/530 reply sent) when this TCP session still needs
+  // AUTH before a transaction.
+  bool MayTransact();
 
   net::Connection& conn_;
   Deliverer& deliverer_;

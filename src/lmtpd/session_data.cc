@@ -20,7 +20,7 @@ bool Session::Spooling() {
   trace.lhlo = lhlo_;
   trace.peer = options_.peer;
   trace.tls = tls_active_;
-  trace.authenticated = options_.peer == "unix" || !Poster().anonymous;
+  trace.authenticated = options_.preauthenticated || !Poster().anonymous;
   trace.now = time(nullptr);
   const std::string headers = DeliveryHeaders(trace);
   Result<std::unique_ptr<Spool>> spool = Status::NotFound("no spool folder");
@@ -85,8 +85,9 @@ bool Session::ReadDotStuffed() {
   conn_.set_limits(data_limits);
   bool complete = false;
   while (true) {
-    bool bare_lf = false;
-    Result<std::string> line = conn_.ReadLine(&bare_lf);
+    // Only CR LF "." CR LF ends the message: a dot line ended by a bare LF
+    // or CR is data, so what follows it is never read as a command.
+    Result<std::string> line = conn_.ReadCrlfLine();
     if (!line.ok()) {
       if (line.status().Is(Code::kTooBig)) {
         spool_->MarkLineTooLong();
@@ -101,7 +102,7 @@ bool Session::ReadDotStuffed() {
     }
     // RFC 5321 §4.5.2: a leading dot was doubled by the client.
     if (!text.empty() && text.front() == '.') text.remove_prefix(1);
-    spool_->AddLine(text, bare_lf);
+    spool_->AddLine(text);
   }
   conn_.set_limits(command_limits);
   return complete;
@@ -115,6 +116,11 @@ Session::Next Session::Bdat(const SmtpCommand& command) {
     Send(501, "5.5.4", "Syntax: BDAT size [LAST]; closing connection");
     return Next::kQuit;
   }
+  if (!txn_.active || txn_.recipients.empty()) {
+    // RFC 3030 §2: the chunk is still there to be read, whatever the reply.
+    Send(503, "5.5.1", txn_.active ? "No valid recipients" : "Need MAIL command");
+    return SkipChunk(command);
+  }
   const bool can_spool = Spooling();
   if (!ReadChunk(args->size)) {
     log::Notice("client left during BDAT, nothing stored: session=%s peer=%s reason=%s",
@@ -122,11 +128,6 @@ Session::Next Session::Bdat(const SmtpCommand& command) {
                 conn_.DisconnectReason().c_str());
     ResetTransaction();
     return Next::kQuit;
-  }
-  if (!txn_.active || txn_.recipients.empty()) {
-    Send(503, "5.5.1", txn_.active ? "No valid recipients" : "Need MAIL command");
-    ResetTransaction();
-    return Next::kContinue;
   }
   if (!can_spool) {
     Send(451, "4.3.0", "Temporary failure, try again later");
@@ -142,6 +143,18 @@ Session::Next Session::Bdat(const SmtpCommand& command) {
   return Next::kContinue;
 }
 
+Session::Next Session::SkipChunk(const SmtpCommand& command) {
+  // RFC 3030 §2: after a refused chunk the transaction is over.
+  ResetTransaction();
+  Result<protocol::BdatArgs> args = protocol::ParseBdat(command.argument);
+  if (!args.ok()) {
+    Send(501, "5.5.4", "Syntax: BDAT size [LAST]; closing connection");
+    return Next::kQuit;
+  }
+  if (!ReadChunk(args->size)) return Next::kQuit;
+  return Next::kContinue;
+}
+
 bool Session::ReadChunk(uint64_t size) {
   char buffer[64 * 1024];
   while (size > 0) {
@@ -149,7 +162,7 @@ bool Session::ReadChunk(uint64_t size) {
     Result<size_t> got = conn_.ReadSome(std::span<char>(buffer, want));
     if (!got.ok()) return false;
     // A chunk for a refused transaction is read and dropped.
-    if (spool_ != nullptr && txn_.active && !txn_.recipients.empty()) {
+    if (spool_ != nullptr) {
       spool_->AddBytes(std::string_view(buffer, *got));
     }
     size -= *got;

@@ -87,23 +87,14 @@ void Spool::Flush() {
   buffer_.clear();
 }
 
-void Spool::AddLine(std::string_view line, bool bare_lf) {
-  if (bare_lf) {
-    if (strict_) Note(SpoolDefect::kBareNewline);
-  }
-  if (line.find('\0') != std::string_view::npos) Note(SpoolDefect::kNul);
-  if (line.find('\r') == std::string_view::npos) {
+void Spool::AddLine(std::string_view line) {
+  // The line came without its CR LF, so any CR or LF left in it is bare.
+  if (line.find('\r') == std::string_view::npos && line.find('\n') == std::string_view::npos) {
+    if (line.find('\0') != std::string_view::npos) Note(SpoolDefect::kNul);
     Put(line);
   } else {
-    // A CR inside a line is a bare CR (the connection took the CR LF off).
-    if (strict_) Note(SpoolDefect::kBareNewline);
-    size_t start = 0;
-    for (size_t cr = line.find('\r'); cr != std::string_view::npos; cr = line.find('\r', start)) {
-      Put(line.substr(start, cr - start));
-      Put("\r\n");
-      start = cr + 1;
-    }
-    Put(line.substr(start));
+    AddChecked(line);
+    EndBareCr();
   }
   Put("\r\n");
 }
@@ -134,12 +125,15 @@ void Spool::AddChecked(std::string_view bytes) {
   Put(bytes.substr(start));
 }
 
+void Spool::EndBareCr() {
+  if (!pending_cr_) return;
+  if (strict_) Note(SpoolDefect::kBareNewline);
+  Put("\n");
+  pending_cr_ = false;
+}
+
 void Spool::Finish() {
-  if (pending_cr_) {
-    if (strict_) Note(SpoolDefect::kBareNewline);
-    Put("\n");
-    pending_cr_ = false;
-  }
+  EndBareCr();
   Flush();
 }
 

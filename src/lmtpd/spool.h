@@ -61,9 +61,9 @@ class Spool {
   static Result<std::unique_ptr<Spool>> Create(const std::string& dir, uint64_t max_size,
                                                bool strict, std::string_view prefix = {});
   ~Spool();
-  // DATA: one line after dot-unstuffing, without its line end; `bare_lf`
-  // when the line ended in LF alone.
-  void AddLine(std::string_view line, bool bare_lf);
+  // DATA: one line after dot-unstuffing, without its CR LF. A CR or LF
+  // inside it is bare (only CR LF ends a DATA line).
+  void AddLine(std::string_view line);
   // DATA: a line longer than the connection's limit was discarded.
   void MarkLineTooLong();
   // BDAT: raw bytes of a chunk (RFC 3030: no dot-stuffing). CR LF pairs may
@@ -92,6 +92,9 @@ class Spool {
   void Note(SpoolDefect defect);
   // Copies `bytes`, checking CR/LF pairing and NULs across calls.
   void AddChecked(std::string_view bytes);
+  // A CR that ended the bytes so far was not followed by LF: note it and
+  // write the LF that makes it a line end.
+  void EndBareCr();
 
   UniqueFd fd_;
   uint64_t max_size_;

@@ -81,7 +81,8 @@ class LmtpTestCase(SatrapTestCase):
         imapd_options = {"failedloginpause": "0", "allowplaintext": "yes"}
         imapd_options.update(options or {})
         inst = self.make_instance(
-            services=[Service("lmtp", "lmtpd", unix=True), Service("lmtptcp", "lmtpd")],
+            services=[Service("lmtp", "lmtpd", unix=True), Service("lmtptcp", "lmtpd"),
+                      Service("lmtptrusted", "lmtpd -a")],
             start=[("recover", "ctl_cyrusdb -r")],
             imapd_options=imapd_options)
         inst.imapd_options.setdefault("lmtpsocket", inst.socket_path("lmtp"))
@@ -114,8 +115,15 @@ class LmtpTestCase(SatrapTestCase):
         """The stored messages as the client sent them."""
         return [split_delivery_headers(raw)[1] for raw in self.raw_contents(mailbox)]
 
-    def client(self, tcp=False):
-        address = ("127.0.0.1", self.inst.port("lmtptcp")) if tcp else self.inst.socket_path("lmtp")
+    def client(self, tcp=False, service=None):
+        """An LMTP client after LHLO: on the unix socket, or over TCP on
+        `lmtptcp` (AUTH needed) or the given service (`lmtptrusted`: -a)."""
+        if service is not None:
+            address = ("127.0.0.1", self.inst.port(service))
+        elif tcp:
+            address = ("127.0.0.1", self.inst.port("lmtptcp"))
+        else:
+            address = self.inst.socket_path("lmtp")
         c = LmtpClient(address)
         self.addCleanup(c.close)
         self.assertEqual(c.greeting[0], 220)
@@ -158,10 +166,13 @@ class LmtpBasicTest(LmtpTestCase):
                                 r"with LMTPA;\r\n\t\w{3}, \d+ \w{3} \d{4} [\d:]{8} [+-]\d{4}\r\n$")
 
     def test_tcp_listener_delivers_too(self):
+        # `lmtpd -a` trusts its TCP clients, as Cyrus's does: no AUTH.
         self.start_lmtp()
-        with smtplib.LMTP("127.0.0.1", self.inst.port("lmtptcp")) as lmtp:
+        with smtplib.LMTP("127.0.0.1", self.inst.port("lmtptrusted")) as lmtp:
             lmtp.sendmail("s@example.org", ["bob"], message("tcp"))
         self.assertEqual(len(self.uids("user.bob")), 1)
+        added = split_delivery_headers(self.raw_contents("user.bob")[0])[0].decode()
+        self.assertIn("with LMTPA;", added)
 
     def test_each_recipient_gets_its_own_reply(self):
         self.start_lmtp()

@@ -37,11 +37,14 @@ class LmtpClientsTest(LmtpTestCase):
             lmtp.ehlo_or_helo_if_needed()
             self.assertFalse(lmtp.has_extn("starttls"))
             self.assertIn("PLAIN", lmtp.esmtp_features.get("auth", "").upper())
-            # Anonymous first: no `p` on the folder, so the INBOX gets it.
-            lmtp.sendmail("s@x", ["alice+private@x"], message("anonymous"))
+            # Over TCP a transaction needs AUTH first (soft_noauth: 430,
+            # so an MTA would queue the mail rather than bounce it).
+            with self.assertRaises(smtplib.SMTPSenderRefused) as cm:
+                lmtp.sendmail("s@x", ["alice+private@x"], message("anonymous"))
+            self.assertEqual(cm.exception.smtp_code, 430)
             lmtp.login("bob", "bobpass")
             lmtp.sendmail("s@x", ["alice+private@x"], message("as bob"))
-        self.assertEqual(len(self.uids("user.alice")), 1)
+        self.assertEqual(len(self.uids("user.alice")), 0)
         self.assertEqual(len(self.uids("user.alice.private")), 1)
         self.assertIn(b"as bob", self.contents("user.alice.private")[0])
 

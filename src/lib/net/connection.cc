@@ -132,6 +132,55 @@ struct Connection::Impl {
     bytes_in += *n;
     return Status::Ok();
   }
+
+  // The line scanner behind ReadLine() and ReadCrlfLine(): with `crlf_only`
+  // an LF ends the line only after a CR.
+  Result<std::string> ReadLine(bool crlf_only, bool* bare_lf) {
+    SATRAP_RETURN_IF_ERROR(ReadError());
+    size_t scanned = 0;       // unread bytes already known to hold no line end
+    bool discarding = false;  // the line is too long; drop it through its end
+    for (;;) {
+      const char* start = in.data() + in_pos;
+      size_t end = scanned;
+      bool found = false;
+      while (const void* lf = std::memchr(start + end, '\n', Unread() - end)) {
+        end = static_cast<const char*>(lf) - start;
+        if (!crlf_only || (end > 0 && start[end - 1] == '\r')) {
+          found = true;
+          break;
+        }
+        ++end;  // a bare LF inside a CR LF line
+      }
+      if (found) {
+        const bool crlf = end > 0 && start[end - 1] == '\r';
+        const size_t length = crlf ? end - 1 : end;
+        if (discarding || length > limits.max_line) {
+          Consume(end + 1);
+          return Status::TooBig("line longer than " + std::to_string(limits.max_line) + " bytes");
+        }
+        std::string line(start, length);
+        Consume(end + 1);
+        if (bare_lf != nullptr) *bare_lf = !crlf;
+        return line;
+      }
+      scanned = Unread();
+      // A CR at the very end may be the first half of the CR LF, not content.
+      const bool trailing_cr = scanned > 0 && start[scanned - 1] == '\r';
+      const size_t content = trailing_cr ? scanned - 1 : scanned;
+      if (content > limits.max_line) {
+        // Drop what we have rather than buffer an unbounded line, keeping a
+        // trailing CR: its LF may be the next byte, and where only CR LF
+        // ends a line, missing it would swallow the line after.
+        discarding = true;
+        Consume(content);
+        scanned = Unread();
+      }
+      const bool started = discarding || Unread() > 0;
+      if (!started) SATRAP_RETURN_IF_ERROR(WaitIdle());
+      const auto wait = started ? limits.io_timeout : limits.idle_timeout;
+      SATRAP_RETURN_IF_ERROR(Fill(Clock::now() + wait));
+    }
+  }
 };
 
 Connection::Connection(std::unique_ptr<Transport> transport, ConnectionLimits limits)
@@ -144,44 +193,9 @@ Connection::Connection(std::unique_ptr<Transport> transport, ConnectionLimits li
 
 Connection::~Connection() = default;
 
-Result<std::string> Connection::ReadLine(bool* bare_lf) {
-  Impl& c = *impl_;
-  SATRAP_RETURN_IF_ERROR(c.ReadError());
-  size_t scanned = 0;       // unread bytes already known to hold no LF
-  bool discarding = false;  // the line is too long; drop it through its LF
-  for (;;) {
-    const char* start = c.in.data() + c.in_pos;
-    const void* lf = std::memchr(start + scanned, '\n', c.Unread() - scanned);
-    if (lf != nullptr) {
-      size_t end = static_cast<const char*>(lf) - start;
-      bool crlf = end > 0 && start[end - 1] == '\r';
-      size_t length = crlf ? end - 1 : end;
-      if (discarding || length > c.limits.max_line) {
-        c.Consume(end + 1);
-        return Status::TooBig("line longer than " + std::to_string(c.limits.max_line) + " bytes");
-      }
-      std::string line(start, length);
-      c.Consume(end + 1);
-      if (bare_lf != nullptr) *bare_lf = !crlf;
-      return line;
-    }
-    scanned = c.Unread();
-    // A CR at the very end may be the first half of the CRLF, not content.
-    size_t content = scanned;
-    if (content > 0 && start[content - 1] == '\r') --content;
-    if (content > c.limits.max_line) {
-      // Drop what we have rather than buffer an unbounded line; its CR, if
-      // any, no longer matters.
-      discarding = true;
-      c.Consume(scanned);
-      scanned = 0;
-    }
-    bool started = discarding || c.Unread() > 0;
-    if (!started) SATRAP_RETURN_IF_ERROR(c.WaitIdle());
-    auto wait = started ? c.limits.io_timeout : c.limits.idle_timeout;
-    SATRAP_RETURN_IF_ERROR(c.Fill(Clock::now() + wait));
-  }
-}
+Result<std::string> Connection::ReadLine(bool* bare_lf) { return impl_->ReadLine(false, bare_lf); }
+
+Result<std::string> Connection::ReadCrlfLine() { return impl_->ReadLine(true, nullptr); }
 
 Status Connection::ReadExact(size_t size, std::string* into) {
   Impl& c = *impl_;

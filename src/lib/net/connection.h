@@ -79,6 +79,12 @@ class Connection {
   // caller, for protocols that must reject it). kTooBig for an overlong line,
   // after discarding it through its end. kTimeout after the idle timeout.
   Result<std::string> ReadLine(bool* bare_lf = nullptr);
+  // Next line ended by CR LF alone, without it: a bare LF or CR is part of
+  // the line. For SMTP DATA, where only CR LF "." CR LF ends a message
+  // (RFC 5321 §4.1.1.4): a dot line ended otherwise is data, never the end
+  // of the message followed by commands (SMTP smuggling). Limits and errors
+  // as ReadLine().
+  Result<std::string> ReadCrlfLine();
   // Exactly `size` bytes (an IMAP literal, an LMTP chunk).
   Status ReadExact(size_t size, std::string* into);
   // Up to into.size() bytes that are already buffered or arrive next: a way to

@@ -294,7 +294,7 @@ Result<RcptToArgs> ParseRcptTo(std::string_view argument, DomainRule domain_rule
 }
 
 Result<BdatArgs> ParseBdat(std::string_view argument) {
-  std::vector<std::string_view> words = Split(argument, ' ');
+  std::vector<std::string_view> words = SplitWhitespace(argument);
   if (words.empty() || words.size() > 2) return Status::Invalid("BDAT takes a size and LAST");
   std::optional<uint64_t> size = ParseUint64(words[0]);
   if (!size.has_value()) return Status::Invalid("bad BDAT size");

@@ -57,6 +57,9 @@ struct Options {
   bool reject8bit = false;
   bool munge8bit = true;
   size_t max_line = 1000;
+  bool preauthenticated = true;  // as on the unix socket
+  bool soft_noauth = true;
+  bool strict = true;
 };
 
 // Runs a session over a socket pair: `script` is sent by a writer thread,
@@ -78,6 +81,9 @@ std::vector<std::string> Play(RecordingDeliverer& deliverer, const std::string& 
     options.reject8bit = o.reject8bit;
     options.munge8bit = o.munge8bit;
     options.max_data_line = 4000;
+    options.preauthenticated = o.preauthenticated;
+    options.soft_noauth = o.soft_noauth;
+    options.strict_rfc2821 = o.strict;
     Session(conn, deliverer, options).Run();
   });
   std::thread writer([&, fd = fds[1]] {
@@ -113,6 +119,14 @@ std::vector<std::string> Codes(const std::vector<std::string>& lines) {
     codes.push_back(l.substr(0, std::min<size_t>(l.size(), 9)));
   }
   return codes;
+}
+
+bool OnlyCrlfLineEnds(std::string_view text) {
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\r' && (i + 1 == text.size() || text[i + 1] != '\n')) return false;
+    if (text[i] == '\n' && (i == 0 || text[i - 1] != '\r')) return false;
+  }
+  return true;
 }
 
 const char kMessage[] = "Message-ID: <m1@x>\r\nSubject: hi\r\n\r\nbody\r\n..dot\r\n";
@@ -153,7 +167,7 @@ TEST(Session, OneReplyPerRecipientAfterTheDot) {
   ASSERT_EQ(d.added["alice@x"].size(), 1u);
   const std::string& added = d.added["alice@x"][0];
   EXPECT_EQ(added.rfind("Return-Path: <s@x>\r\nReceived: from c ()\r\n\tby test.host (Satrap) "
-                        "with LMTP;\r\n\t", 0), 0u) << added;
+                        "with LMTPA;\r\n\t", 0), 0u) << added;
   EXPECT_EQ(added.substr(added.size() - 2), "\r\n");
 }
 
@@ -293,6 +307,91 @@ TEST(Session, BdatWithoutRecipientsIsConsumedAndRefused) {
   EXPECT_EQ(Codes(Play(d, script)),
             (std::vector<std::string>{"220 test.", "250 SIZE", "250 2.1.0", "503 5.5.1",
                                       "250 2.0.0"}));
+}
+
+// SMTP smuggling: only CR LF "." CR LF ends DATA. A dot line ended by a
+// bare LF or CR is message data, so the commands after it are never run:
+// strictly the whole message is refused (554), leniently it is stored
+// with its line ends repaired, and either way the session reads the next
+// command only after the real end.
+TEST(Session, DotWithBareLineEndDoesNotEndData) {
+  const std::string smuggled[] = {
+      "A: b\r\n\r\nx\r\n.\nMAIL FROM:<evil@x>\r\nRCPT TO:<bob@x>\r\nDATA\r\nevil\r\n",
+      "A: b\r\n\r\nx\n.\nMAIL FROM:<evil@x>\nRCPT TO:<bob@x>\r\nDATA\r\nevil\r\n",
+      "A: b\r\n\r\nx\r\n.\rMAIL FROM:<evil@x>\r\nRCPT TO:<bob@x>\r\nDATA\r\nevil\r\n",
+      "A: b\r\n\r\nx\r\r\n.\r\r\nMAIL FROM:<evil@x>\r\nRCPT TO:<bob@x>\r\nDATA\r\nevil\r\n",
+  };
+  for (const std::string& body : smuggled) {
+    SCOPED_TRACE(body);
+    const std::string script = "LHLO c\r\nMAIL FROM:<>\r\nRCPT TO:<alice@x>\r\nDATA\r\n" +
+                               body + ".\r\nNOOP\r\n";
+    {
+      RecordingDeliverer d;
+      EXPECT_EQ(Codes(Play(d, script)),
+                (std::vector<std::string>{"220 test.", "250 SIZE", "250 2.1.0", "250 2.1.5",
+                                          "354 Go ah", "554 5.6.0", "250 2.0.0"}));
+      EXPECT_TRUE(d.delivered.empty());
+    }
+    RecordingDeliverer d;
+    EXPECT_EQ(Codes(Play(d, script, {.strict = false})),
+              (std::vector<std::string>{"220 test.", "250 SIZE", "250 2.1.0", "250 2.1.5",
+                                        "354 Go ah", "250 2.0.0", "250 2.0.0"}));
+    ASSERT_EQ(d.delivered["alice@x"].size(), 1u);
+    EXPECT_TRUE(d.delivered["bob@x"].empty());
+    const std::string& stored = d.delivered["alice@x"][0];
+    EXPECT_NE(stored.find("MAIL FROM:<evil@x>\r\n"), std::string::npos) << stored;
+    EXPECT_NE(stored.find("\r\nevil\r\n"), std::string::npos) << stored;
+    EXPECT_TRUE(OnlyCrlfLineEnds(stored)) << stored;
+  }
+}
+
+// A BDAT refused for any reason still has its chunk on the wire: exactly
+// that many bytes are read and dropped, one reply is sent, and the bytes
+// are never taken for commands (RFC 3030 §2).
+TEST(Session, RefusedBdatConsumesItsChunk) {
+  const std::string chunk = "MAIL FROM:<ev@x>\r\n";  // 18 bytes that look like a command
+  struct Case {
+    const char* name;
+    std::string before;
+    std::string bdat;
+    std::vector<std::string> codes;
+  };
+  const Case cases[] = {
+      {"before LHLO", "", "BDAT 18 LAST\r\n", {"220 test.", "503 5.5.1", "250 2.0.0"}},
+      {"before MAIL", "LHLO c\r\n", "BDAT 18 LAST\r\n",
+       {"220 test.", "250 SIZE", "503 5.5.1", "250 2.0.0"}},
+      {"before RCPT", "LHLO c\r\nMAIL FROM:<>\r\n", "BDAT 18 LAST\r\n",
+       {"220 test.", "250 SIZE", "250 2.1.0", "503 5.5.1", "250 2.0.0"}},
+      {"no recipient accepted", "LHLO c\r\nMAIL FROM:<>\r\nRCPT TO:<nobody@x>\r\n",
+       "BDAT 18\r\n", {"220 test.", "250 SIZE", "250 2.1.0", "550 5.1.1", "503 5.5.1", "250 2.0.0"}},
+      {"bare LF after BDAT", "LHLO c\r\nMAIL FROM:<>\r\nRCPT TO:<alice@x>\r\n",
+       "BDAT 18 LAST\n",
+       {"220 test.", "250 SIZE", "250 2.1.0", "250 2.1.5", "500 5.5.2", "250 2.0.0"}},
+      {"extra spaces", "LHLO c\r\n", "BDAT  18   LAST \r\n",
+       {"220 test.", "250 SIZE", "503 5.5.1", "250 2.0.0"}},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    RecordingDeliverer d;
+    EXPECT_EQ(Codes(Play(d, c.before + c.bdat + chunk + "NOOP\r\n")), c.codes);
+    EXPECT_TRUE(d.delivered.empty());
+  }
+}
+
+// Over TCP (not preauthenticated) MAIL and VRFY need AUTH, as in Cyrus:
+// soft_noauth (the default) answers 430 4.7.0 so the MTA retries,
+// otherwise 530 5.7.0 (RFC 4954 §6).
+TEST(Session, TcpClientsMustAuthenticate) {
+  const std::string script =
+      "LHLO c\r\nMAIL FROM:<>\r\nRCPT TO:<alice@x>\r\nVRFY alice\r\nDATA\r\nNOOP\r\n";
+  RecordingDeliverer d;
+  EXPECT_EQ(Codes(Play(d, script, {.preauthenticated = false, .soft_noauth = false})),
+            (std::vector<std::string>{"220 test.", "250 SIZE", "530 5.7.0", "503 5.5.1",
+                                      "530 5.7.0", "503 5.5.1", "250 2.0.0"}));
+  EXPECT_EQ(Codes(Play(d, script, {.preauthenticated = false})),
+            (std::vector<std::string>{"220 test.", "250 SIZE", "430 4.7.0", "503 5.5.1",
+                                      "430 4.7.0", "503 5.5.1", "250 2.0.0"}));
+  EXPECT_TRUE(d.delivered.empty());
 }
 
 TEST(Session, BdatSyntaxErrorCloses) {

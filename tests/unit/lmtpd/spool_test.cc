@@ -23,9 +23,9 @@ std::string Contents(Spool& spool) {
 
 TEST(Spool, LinesGetCrlf) {
   auto spool = MakeSpool();
-  spool->AddLine("Subject: x", false);
-  spool->AddLine("", false);
-  spool->AddLine("body", false);
+  spool->AddLine("Subject: x");
+  spool->AddLine("");
+  spool->AddLine("body");
   spool->Finish();
   EXPECT_EQ(spool->defect(), SpoolDefect::kNone);
   EXPECT_EQ(Contents(*spool), "Subject: x\r\n\r\nbody\r\n");
@@ -42,19 +42,21 @@ TEST(Spool, DefectsInStrictMode) {
   struct Case {
     const char* name;
     std::string line;
-    bool bare_lf;
     SpoolDefect defect;
   };
   const Case cases[] = {
-      {"clean", "abc", false, SpoolDefect::kNone},
-      {"bare LF", "abc", true, SpoolDefect::kBareNewline},
-      {"bare CR", "a\rb", false, SpoolDefect::kBareNewline},
-      {"NUL", std::string("a\0b", 3), false, SpoolDefect::kNul},
+      {"clean", "abc", SpoolDefect::kNone},
+      {"bare LF", "abc\n", SpoolDefect::kBareNewline},
+      {"bare LF dot", ".\nRSET", SpoolDefect::kBareNewline},
+      {"bare CR", "a\rb", SpoolDefect::kBareNewline},
+      {"bare CR at the end", "ab\r", SpoolDefect::kBareNewline},
+      {"NUL", std::string("a\0b", 3), SpoolDefect::kNul},
+      {"NUL beside a bare LF", std::string("a\0\nb", 4), SpoolDefect::kNul},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.name);
     auto spool = MakeSpool();
-    spool->AddLine(c.line, c.bare_lf);
+    spool->AddLine(c.line);
     spool->Finish();
     EXPECT_EQ(spool->defect(), c.defect);
   }
@@ -62,16 +64,18 @@ TEST(Spool, DefectsInStrictMode) {
 
 TEST(Spool, LenientModeRepairsLineEnds) {
   auto spool = MakeSpool(0, /*strict=*/false);
-  spool->AddLine("a\rb", true);
+  spool->AddLine("a\rb");
+  spool->AddLine("c\nd\r");
+  spool->AddLine("\r\n");
   spool->Finish();
   EXPECT_EQ(spool->defect(), SpoolDefect::kNone);
-  EXPECT_EQ(Contents(*spool), "a\r\nb\r\n");
+  EXPECT_EQ(Contents(*spool), "a\r\nb\r\nc\r\nd\r\n\r\n\r\n\r\n");
 }
 
 TEST(Spool, SizeLimitStopsKeepingButCounts) {
   auto spool = MakeSpool(10);
-  spool->AddLine("0123456789", false);  // 12 bytes with CRLF
-  spool->AddLine("more", false);
+  spool->AddLine("0123456789");  // 12 bytes with CRLF
+  spool->AddLine("more");
   spool->Finish();
   EXPECT_EQ(spool->defect(), SpoolDefect::kTooBig);
   EXPECT_EQ(spool->size(), 18u);
@@ -80,7 +84,7 @@ TEST(Spool, SizeLimitStopsKeepingButCounts) {
 TEST(Spool, LineTooLongIsADefect) {
   auto spool = MakeSpool();
   spool->MarkLineTooLong();
-  spool->AddLine("x", false);
+  spool->AddLine("x");
   spool->Finish();
   EXPECT_EQ(spool->defect(), SpoolDefect::kLineTooLong);
 }
@@ -91,7 +95,7 @@ TEST(Spool, PrefixIsWrittenFirstAndNotCounted) {
   Result<std::unique_ptr<Spool>> made = Spool::Create("/tmp", 6, true, prefix);
   ASSERT_TRUE(made.ok()) << made.status().ToString();
   Spool& spool = **made;
-  spool.AddLine("body", false);
+  spool.AddLine("body");
   spool.Finish();
   EXPECT_EQ(spool.defect(), SpoolDefect::kNone);  // 6 bytes: at the limit
   EXPECT_EQ(spool.size(), 6u);
@@ -104,10 +108,10 @@ TEST(Spool, PrefixIsWrittenFirstAndNotCounted) {
 // a mailbox, so a new message must never land in it.
 TEST(Spool, EachSpoolIsAFreshFile) {
   auto first = MakeSpool();
-  first->AddLine("one", false);
+  first->AddLine("one");
   first->Finish();
   auto second = MakeSpool();
-  second->AddLine("two", false);
+  second->AddLine("two");
   second->Finish();
   EXPECT_NE(first->fd(), second->fd());
   EXPECT_EQ(Contents(*first), "one\r\n");
@@ -165,7 +169,7 @@ TEST(Spool, BdatBareLineEnds) {
 TEST(Spool, LargeMessageGoesThroughTheFile) {
   auto spool = MakeSpool();
   std::string line(998, 'x');
-  for (int i = 0; i < 300; ++i) spool->AddLine(line, false);
+  for (int i = 0; i < 300; ++i) spool->AddLine(line);
   spool->Finish();
   EXPECT_EQ(spool->defect(), SpoolDefect::kNone);
   EXPECT_EQ(Contents(*spool).size(), 300u * 1000u);

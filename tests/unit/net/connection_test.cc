@@ -129,6 +129,60 @@ TEST(ConnectionReadLine, ByteAtATime) {
   }
 }
 
+// ReadCrlfLine(): only CR LF ends a line, as at the end of SMTP DATA
+// (RFC 5321 §4.1.1.4); bare LF and CR stay in the line, so "." LF is not
+// a dot line. An overlong line split right between its CR and LF must
+// still end there, or the next line would be swallowed with it.
+struct CrlfCase {
+  const char* name;
+  std::string wire;
+  size_t max_line;
+  std::vector<std::string> want;  // "!TOOBIG" for a refused line
+};
+
+std::vector<std::string> ReadAllCrlfLines(Connection& conn) {
+  std::vector<std::string> out;
+  for (;;) {
+    Result<std::string> line = conn.ReadCrlfLine();
+    if (line.ok()) {
+      out.push_back(*line);
+    } else if (line.code() == Code::kTooBig) {
+      out.push_back("!TOOBIG");
+    } else {
+      EXPECT_EQ(line.code(), Code::kClosed) << line.status().ToString();
+      return out;
+    }
+  }
+}
+
+TEST(ConnectionReadCrlfLine, OnlyCrLfEndsALine) {
+  const std::vector<CrlfCase> cases = {
+      {"simple", "a\r\nb\r\n", 100, {"a", "b"}},
+      {"bare lf dot is data", "x\r\n.\nRSET\r\n.\r\n", 100, {"x", ".\nRSET", "."}},
+      {"bare cr dot is data", ".\rQUIT\r\n", 100, {".\rQUIT"}},
+      {"cr cr lf", "a\r\r\n", 100, {"a\r"}},
+      {"lf lf", "\n\n\r\n", 100, {"\n\n"}},
+      {"exactly max with bare lf", "ab\ncd\r\n", 5, {"ab\ncd"}},
+      {"overlong then next", std::string(40, 'y') + "\r\n.\r\n", 10, {"!TOOBIG", "."}},
+      {"overlong with bare lfs", std::string(30, 'y') + "\n.\n" + std::string(30, 'z') +
+       "\r\nok\r\n", 10, {"!TOOBIG", "ok"}},
+      {"eof mid line", "done\r\n.\n", 100, {"done"}},
+  };
+  for (const CrlfCase& c : cases) {
+    for (size_t cut = 0; cut <= c.wire.size(); ++cut) {
+      SCOPED_TRACE(std::string(c.name) + " cut=" + std::to_string(cut));
+      std::deque<std::string> pieces;
+      if (cut > 0) pieces.push_back(c.wire.substr(0, cut));
+      if (cut < c.wire.size()) pieces.push_back(c.wire.substr(cut));
+      Connection conn(std::make_unique<ScriptedTransport>(pieces), Limits(c.max_line));
+      EXPECT_EQ(ReadAllCrlfLines(conn), c.want);
+    }
+    SCOPED_TRACE(std::string(c.name) + " bytewise");
+    Connection conn(std::make_unique<ScriptedTransport>(Bytewise(c.wire)), Limits(c.max_line));
+    EXPECT_EQ(ReadAllCrlfLines(conn), c.want);
+  }
+}
+
 TEST(ConnectionReadLine, OverlongLineIsNotBuffered) {
   // 1 MB line with a 10-byte limit: memory must stay bounded, which we see
   // through the line after it still being read correctly and promptly.
