@@ -23,6 +23,8 @@ StatusReply ReplyFor(const Status& status, std::string_view session_id) {
       return {Completion::kNo, "[INUSE]", "Mailbox is locked, try again later"};
     case Code::kTempFail:
       return {Completion::kNo, "[UNAVAILABLE]", "Temporary failure, try again later"};
+    case Code::kRateLimited:
+      return {Completion::kNo, "[UNAVAILABLE]", "Too soon, try again later"};
     case Code::kTooBig:
       return {Completion::kNo, "[LIMIT]", "Too big"};
     case Code::kInvalid:

@@ -22,6 +22,8 @@ Reply ReplyFor(const Status& status, ReplyContext context, const ReplyOptions& o
       return {452, "4.2.2", "Over quota"};
     case Code::kTooBig:
       return {552, "5.3.4", "Message too big"};
+    case Code::kRateLimited:
+      return {451, "4.7.1", "Too soon, try again later"};
     case Code::kTempFail:
     case Code::kInUse:
     case Code::kTimeout:

@@ -32,7 +32,7 @@ namespace satrap::pop3d {
 class Maildrop {
  public:
   // Opens `who`'s INBOX for POP3 (Store::OpenMaildrop with `options`). The
-  // store's Status on failure: kInUse, a login delay (mailbox::IsLoginDelay),
+  // store's Status on failure: kInUse, kRateLimited (popminpoll),
   // kNotFound, kNoPermission, kTempFail, kCorrupt...
   static Result<std::unique_ptr<Maildrop>> Open(mailbox::Store& store, const acl::Identity& who,
                                                 const mailbox::MaildropOptions& options,

@@ -14,6 +14,8 @@ std::string ErrLine(const Status& status, std::string_view session_id) {
   switch (status.code()) {
     case Code::kInUse:
       return Err("IN-USE", "Maildrop is locked by another POP3 session");
+    case Code::kRateLimited:
+      return Err("LOGIN-DELAY", "Logins are too close together; see CAPA LOGIN-DELAY");
     case Code::kNotFound:
       // Without `r` (popuseacl) the store cannot tell "missing" from
       // "forbidden"; neither is fixed by retrying.
@@ -37,10 +39,6 @@ std::string ErrLine(const Status& status, std::string_view session_id) {
   }
   return Err("SYS/TEMP",
              std::string("Internal error, see server log (session ").append(session_id).append(")"));
-}
-
-std::string LoginDelayErrLine() {
-  return Err("LOGIN-DELAY", "Logins are too close together; see CAPA LOGIN-DELAY");
 }
 
 std::string MessageErrLine(const Status& status, std::string_view session_id) {

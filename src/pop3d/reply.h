@@ -18,11 +18,9 @@
 namespace satrap::pop3d {
 
 // What went wrong opening the maildrop, reading or expunging messages:
-// "-ERR [CODE] text\r\n".
+// "-ERR [CODE] text\r\n"; kRateLimited is popminpoll's [LOGIN-DELAY]
+// (RFC 2449 §8.1.1).
 std::string ErrLine(const Status& status, std::string_view session_id);
-
-// popminpoll refused the login (mailbox::IsLoginDelay).
-std::string LoginDelayErrLine();
 
 // A message that cannot be read (RETR, TOP): kNotFound means another
 // session (IMAP) expunged it after login; otherwise as ErrLine().

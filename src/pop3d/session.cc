@@ -200,8 +200,7 @@ void Session::LoggedIn(const auth::Authenticated& who) {
   if (!maildrop.ok()) {
     log::Notice("open maildrop: %s user=%s session=%s", maildrop.status().ToString().c_str(),
                 who.userid.c_str(), id_.c_str());
-    conn_.Write(mailbox::IsLoginDelay(maildrop.status()) ? LoginDelayErrLine()
-                                                         : ErrLine(maildrop.status(), id_));
+    conn_.Write(ErrLine(maildrop.status(), id_));
     // The login is spent: a new exchange starts from scratch.
     NewAuthSession();
     return;

@@ -21,6 +21,7 @@ std::string_view CodeName(Code code) {
     case Code::kClosed: return "Closed";
     case Code::kTimeout: return "Timeout";
     case Code::kUnsupported: return "Unsupported";
+    case Code::kRateLimited: return "RateLimited";
     case Code::kInternal: return "Internal";
   }
   return "Unknown";
@@ -45,20 +46,20 @@ Status Status::FromErrno(std::string_view what, int err) {
   std::string msg(what);
   msg += ": ";
   msg += std::strerror(err);
+  Code code = Code::kIoError;
   switch (err) {
-    case ENOENT: return NotFound(std::move(msg));
-    case EEXIST: return Exists(std::move(msg));
-    case EACCES:
-    case EPERM: return NoPermission(std::move(msg));
     case ENOSPC:
     case EDQUOT:
     case EAGAIN:
-    case EINTR: return TempFail(std::move(msg));
-    case ETIMEDOUT: return Timeout(std::move(msg));
+    case EINTR: code = Code::kTempFail; break;
+    case ETIMEDOUT: code = Code::kTimeout; break;
     case EPIPE:
-    case ECONNRESET: return Closed(std::move(msg));
-    default: return IoError(std::move(msg));
+    case ECONNRESET: code = Code::kClosed; break;
+    default: break;
   }
+  Status s = Error(code, std::move(msg));
+  s.rep_->os_errno = err;
+  return s;
 }
 
 const std::string& Status::message() const {
@@ -79,7 +80,9 @@ Status Status::WithContext(std::string_view context) const {
   std::string msg(context);
   msg += ": ";
   msg += rep_->message;
-  return Error(rep_->code, std::move(msg));
+  Status s = Error(rep_->code, std::move(msg));
+  s.rep_->os_errno = rep_->os_errno;
+  return s;
 }
 
 }  // namespace satrap

@@ -12,6 +12,7 @@
 // log::Fatal().
 #pragma once
 
+#include <cerrno>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -34,6 +35,7 @@ enum class Code : uint8_t {
   kClosed,        // the peer went away (EOF, reset)
   kTimeout,       // an idle or I/O deadline passed
   kUnsupported,   // valid request we do not implement
+  kRateLimited,   // refused for coming too soon or too often (POP3 login delay)
   kInternal,      // anything else: a bug or an impossible state; see the log
 };
 
@@ -64,15 +66,25 @@ class [[nodiscard]] Status {
   static Status Closed(std::string m) { return Error(Code::kClosed, std::move(m)); }
   static Status Timeout(std::string m) { return Error(Code::kTimeout, std::move(m)); }
   static Status Unsupported(std::string m) { return Error(Code::kUnsupported, std::move(m)); }
+  static Status RateLimited(std::string m) { return Error(Code::kRateLimited, std::move(m)); }
   static Status Internal(std::string m) { return Error(Code::kInternal, std::move(m)); }
-  // An I/O failure: "<what>: <strerror(err)>", code kIoError (or kNotFound for
-  // ENOENT, kExists for EEXIST, kNoPermission for EACCES/EPERM, kTooBig for
-  // ENOSPC/EDQUOT is NOT used: disk full is kTempFail so deliveries defer).
+  // A failed system call: "<what>: <strerror(err)>", keeping `err` (os_errno).
+  // The code is kIoError, whatever the errno: ENOENT or EACCES from the file
+  // system says the disk or the spool is wrong (an unmounted partition, a
+  // lost cyrus.index), not that the mailbox or the user does not exist, and
+  // only the mailbox database decides that. A caller to whom a missing file
+  // means something (an optional file) asks os_errno(). Exceptions, for what
+  // a retry may cure: ENOSPC, EDQUOT, EAGAIN, EINTR are kTempFail (disk full
+  // defers deliveries); ETIMEDOUT kTimeout; EPIPE, ECONNRESET kClosed.
   static Status FromErrno(std::string_view what, int err);
 
   bool ok() const { return rep_ == nullptr; }
   Code code() const { return rep_ ? rep_->code : Code::kOk; }
   bool Is(Code c) const { return code() == c; }
+  // The errno of a FromErrno() status (kept through WithContext), else 0.
+  int os_errno() const { return rep_ ? rep_->os_errno : 0; }
+  // A FromErrno(ENOENT): the file or folder named in the message is absent.
+  bool IsMissingFile() const { return os_errno() == ENOENT; }
   // Empty for OK.
   const std::string& message() const;
   // "OK" or "NotFound: <message>".
@@ -85,6 +97,7 @@ class [[nodiscard]] Status {
   struct Rep {
     Code code;
     std::string message;
+    int os_errno = 0;
   };
   std::unique_ptr<Rep> rep_;
 };

@@ -45,7 +45,9 @@ Result<std::unique_ptr<Mailbox>> Store::OpenEntry(const acl::Identity& who,
     mailbox->hide_deleted_ = maildrop->popuseimapflags;
     SATRAP_ASSIGN_OR_RETURN(mailbox->pop_lock_, TakePop3Lock(folder));
   }
-  SATRAP_RETURN_IF_ERROR(mailbox->OpenFiles(folder));
+  // An OS error names the folder, for the log: "open cyrus.index" alone
+  // would not tell an admin which mailbox lost its files.
+  SATRAP_RETURN_IF_ERROR(mailbox->OpenFiles(folder).WithContext(entry.name + " in " + folder));
   // POP3 reads every message's size and uid at once: check them all now.
   if (maildrop != nullptr) SATRAP_RETURN_IF_ERROR(mailbox->Verify(1, mailbox->exists()));
   if (!who.anonymous && !who.userid.empty()) {
@@ -343,7 +345,7 @@ Result<RefreshChanges> Mailbox::Refresh(bool allow_expunges) {
     // reconstruct replaced the file: follow it (our view is rebound by uid).
     // No file at all: the mailbox was deleted or renamed away meanwhile.
     Result<std::unique_ptr<IndexFile>> reopened = IndexFile::Open(dir_fd_.get());
-    if (!reopened.ok() && reopened.status().Is(Code::kNotFound)) {
+    if (!reopened.ok() && reopened.status().IsMissingFile()) {
       RefreshChanges changes;
       changes.mailbox_gone = true;
       changes.exists = exists();

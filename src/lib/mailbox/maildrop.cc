@@ -21,10 +21,6 @@ MaildropOptions MaildropOptions::FromConfig(const config::Config& config) {
   return o;
 }
 
-bool IsLoginDelay(const Status& status) {
-  return status.Is(Code::kTempFail) && status.message() == kLoginDelayMessage;
-}
-
 Result<UniqueFd> TakePop3Lock(const std::string& folder) {
   // A descriptor of its own: flock locks belong to the open file description,
   // so the lock lives exactly as long as this descriptor (or the process).
@@ -67,7 +63,7 @@ Result<std::unique_ptr<Mailbox>> Store::OpenMaildrop(const acl::Identity& who,
   const int64_t now = options.now != 0 ? options.now : static_cast<int64_t>(::time(nullptr));
   const int64_t last = mailbox->pop3_last_login();
   if (options.popminpoll_seconds > 0 && last > 0 && now - last < options.popminpoll_seconds) {
-    return Status::TempFail(std::string(kLoginDelayMessage));
+    return Status::RateLimited("POP3 logins too close together (popminpoll)");
   }
   return mailbox;
 }

@@ -380,7 +380,7 @@ Result<FolderOutcome> RebuildFolder(Store& store, const MailboxEntry& entry, boo
                                     std::vector<std::string>* cleanups) {
   SATRAP_ASSIGN_OR_RETURN(std::string folder, store.FolderOf(entry));
   Result<UniqueFd> dir = OpenFolder(folder);
-  if (!dir.ok() && dir.status().Is(Code::kNotFound)) {
+  if (!dir.ok() && dir.status().IsMissingFile()) {
     changes->push_back(entry.name + ": folder " + folder + " missing: empty mailbox created");
     if (dry_run) return FolderOutcome();
     SATRAP_RETURN_IF_ERROR(RepairAccess::CreateFolder(store, entry));
@@ -388,7 +388,7 @@ Result<FolderOutcome> RebuildFolder(Store& store, const MailboxEntry& entry, boo
   }
   SATRAP_RETURN_IF_ERROR(dir.status());
   Result<std::unique_ptr<IndexFile>> index = IndexFile::Open(dir->get());
-  if (!index.ok() && !index.status().Is(Code::kNotFound)) return index.status();
+  if (!index.ok() && !index.status().IsMissingFile()) return index.status();
   IndexFile* locked = index.ok() ? index->get() : nullptr;
   std::vector<std::string> problems;
   std::vector<std::string> leftovers;

@@ -145,7 +145,7 @@ struct MaildropOptions {
   // retrieved ones \Seen at QUIT (StoreFlags, before ExpungeUids).
   bool popuseimapflags = false;
   // popminpoll, in seconds: logins closer together than this are refused
-  // with a login delay (IsLoginDelay). 0: no limit.
+  // with kRateLimited (POP3's login delay). 0: no limit.
   int64_t popminpoll_seconds = 0;
   // popsubfolders: "user+folder" logins open INBOX.<folder> (internal
   // component spelling, e.g. "Lists.satrap"); empty: the INBOX.
@@ -155,12 +155,6 @@ struct MaildropOptions {
   // popuseacl, popuseimapflags, popminpoll from imapd.conf.
   static MaildropOptions FromConfig(const config::Config& config);
 };
-
-// The Status of a login refused by popminpoll: kTempFail with this message,
-// which pop3d answers with "-ERR [LOGIN-DELAY]" (RFC 2449 §8.1.1). Other
-// kTempFails (lock or db conflicts) are [SYS/TEMP].
-inline constexpr std::string_view kLoginDelayMessage = "POP3 logins too close together";
-bool IsLoginDelay(const Status& status);
 
 // A quota root whose recorded usage was wrong (Store::RecountQuotaRoot).
 struct QuotaFix {
@@ -271,7 +265,7 @@ class Store {
   // kInUse, while IMAP sessions, deliveries and expunges go on. It is an
   // flock of the mailbox folder, so the kernel drops it when pop3d dies.
   // Errors: kNotFound / kNoPermission (see MaildropOptions::popuseacl),
-  // kInUse, login delay (IsLoginDelay), kCorrupt (run reconstruct), kInvalid
+  // kInUse, kRateLimited (popminpoll), kCorrupt (run reconstruct), kInvalid
   // for a userid that names no INBOX (anonymous, empty).
   Result<std::unique_ptr<Mailbox>> OpenMaildrop(const acl::Identity& who,
                                                 const MaildropOptions& options);

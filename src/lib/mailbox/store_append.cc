@@ -137,7 +137,12 @@ Result<std::vector<Result<AppendResult>>> Store::Append(const acl::Identity& who
       prepared[i].source_name = spool->names[i];
       prepared[i].source_fd = spool->names[i].empty() ? messages[i].spool_fd : -1;
     }
-    results.push_back(AppendToFolder(*this, *entry, dir->get(), prepared, policy.quota_check));
+    Result<AppendResult> appended =
+        AppendToFolder(*this, *entry, dir->get(), prepared, policy.quota_check);
+    if (!appended.ok() && appended.status().os_errno() != 0) {
+      appended = appended.status().WithContext(entry->name + " in " + *folder);
+    }
+    results.push_back(std::move(appended));
   }
   return results;
 }

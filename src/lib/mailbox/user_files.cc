@@ -11,7 +11,7 @@ namespace satrap::mailbox {
 
 Result<std::string> ReadUserFile(const std::string& path) {
   Result<std::string> text = ReadFile(path);
-  if (!text.ok() && text.status().Is(Code::kNotFound)) return std::string();
+  if (!text.ok() && text.status().IsMissingFile()) return std::string();
   return text;
 }
 

@@ -34,12 +34,27 @@ TEST(Status, WithContextPrefixesAndKeepsCode) {
   EXPECT_TRUE(Status().WithContext("x").ok());
 }
 
-TEST(Status, FromErrnoClassifies) {
-  EXPECT_EQ(Status::FromErrno("open", ENOENT).code(), Code::kNotFound);
-  EXPECT_EQ(Status::FromErrno("open", EACCES).code(), Code::kNoPermission);
+// A system call's failure never says "no such mailbox" or "permission
+// denied" to a client: ENOENT from a lost cyrus.index or an unmounted
+// partition must defer a delivery (451), not bounce it (550 5.1.1).
+TEST(Status, FromErrnoIsAnIoErrorThatKeepsErrno) {
+  for (int err : {ENOENT, EACCES, EPERM, EEXIST, EIO, EROFS, ENOTDIR}) {
+    SCOPED_TRACE(err);
+    Status s = Status::FromErrno("open /spool/a/user/alice/cyrus.index", err);
+    EXPECT_EQ(s.code(), Code::kIoError);
+    EXPECT_EQ(s.os_errno(), err);
+    EXPECT_EQ(s.IsMissingFile(), err == ENOENT);
+    EXPECT_EQ(s.message().rfind("open /spool/a/user/alice/cyrus.index: ", 0), 0u);
+  }
   EXPECT_EQ(Status::FromErrno("write", ENOSPC).code(), Code::kTempFail);
-  EXPECT_EQ(Status::FromErrno("read", EIO).code(), Code::kIoError);
-  EXPECT_NE(Status::FromErrno("open", ENOENT).message().find("open: "), std::string::npos);
+  EXPECT_EQ(Status::FromErrno("write", EDQUOT).code(), Code::kTempFail);
+  EXPECT_EQ(Status::FromErrno("poll", ETIMEDOUT).code(), Code::kTimeout);
+  EXPECT_EQ(Status::FromErrno("write", EPIPE).code(), Code::kClosed);
+  // The errno survives context and copies; other statuses have none.
+  Status wrapped = Status(Status::FromErrno("open", ENOENT)).WithContext("select");
+  EXPECT_TRUE(wrapped.IsMissingFile());
+  EXPECT_EQ(Status::NotFound("no such mailbox").os_errno(), 0);
+  EXPECT_FALSE(Status::NotFound("no such mailbox").IsMissingFile());
 }
 
 Result<int> Half(int x) {

@@ -208,10 +208,10 @@ TEST(CyrusConf, VeryLongValuesAndManyEntries) {
   EXPECT_EQ(MustParse(many).services.size(), 2000u);
 }
 
-TEST(CyrusConf, LoadOfAMissingFileIsNotFound) {
+TEST(CyrusConf, LoadOfAMissingFileSaysSo) {
   Result<CyrusConf> conf = LoadCyrusConf("/tmp/satrap_config_no_such_dir/cyrus.conf");
   ASSERT_FALSE(conf.ok());
-  EXPECT_EQ(conf.code(), Code::kNotFound);
+  EXPECT_TRUE(conf.status().IsMissingFile()) << conf.status().ToString();
 }
 
 // The Debian guide's cyrus.conf (seed 001), as printed there.

@@ -26,6 +26,10 @@ TEST(ReplyFor, Table) {
       {Status::TooBig("secret-detail"), ReplyContext::kDelivery, false, 552, "5.3.4"},
       {Status::TempFail("secret-detail"), ReplyContext::kDelivery, false, 451, "4.3.0"},
       {Status::IoError("secret-detail"), ReplyContext::kDelivery, false, 451, "4.3.0"},
+      // A missing cyrus.index or an unmounted partition: deferred, never bounced.
+      {Status::FromErrno("open secret-detail", ENOENT), ReplyContext::kDelivery, false, 451, "4.3.0"},
+      {Status::FromErrno("open secret-detail", EACCES), ReplyContext::kRcpt, false, 451, "4.3.0"},
+      {Status::RateLimited("secret-detail"), ReplyContext::kDelivery, false, 451, "4.7.1"},
       {Status::NoPermission("secret-detail"), ReplyContext::kDelivery, false, 550, "5.7.1"},
       {Status::Corrupt("secret-detail"), ReplyContext::kDelivery, false, 451, "4.3.0"},
       {Status::Internal("secret-detail"), ReplyContext::kDelivery, false, 451, "4.3.0"},

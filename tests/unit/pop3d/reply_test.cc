@@ -27,6 +27,7 @@ TEST(Pop3Reply, MaildropErrorsCarryTheRightCode) {
       {Code::kTimeout, "-ERR [SYS/TEMP] "},   {Code::kIoError, "-ERR [SYS/TEMP] "},
       {Code::kInternal, "-ERR [SYS/TEMP] Internal error, see server log (session s-1)"},
       {Code::kInvalid, "-ERR "},
+      {Code::kRateLimited, "-ERR [LOGIN-DELAY] "},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(std::string(CodeName(c.code)));
