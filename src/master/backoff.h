@@ -29,6 +29,12 @@ class Backoff {
   std::chrono::milliseconds FailedStart(Clock::time_point now);
   // A child took a connection: the command works, forget past failures.
   void Served() { next_delay_ = kInitialDelay; }
+  // After a database recovery the failures it explains are forgotten, and
+  // the service may start at once.
+  void Reset() {
+    next_delay_ = kInitialDelay;
+    throttled_until_ = Clock::time_point{};
+  }
 
   bool Throttled(Clock::time_point now) const { return now < throttled_until_; }
   Clock::time_point throttled_until() const { return throttled_until_; }

@@ -60,6 +60,9 @@ class ServicePool {
   int active = 0;
   uint64_t connections = 0;
   bool removed = false;
+  // A worker died by a signal: start one more, whose failchk looks at the
+  // database environment the dead one may have left locked.
+  bool check_environment = false;
   Backoff backoff;
 
  private:

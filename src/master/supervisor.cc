@@ -80,12 +80,17 @@ void Supervisor::Run() {
     ReadAllStatus();
     HandleSignals();
     ReapAll();
-    if (reload_requested_ && !shutting_down_) Reload();
-    reload_requested_ = false;
+    // A reload waits for a recovery in progress: it would start workers.
+    if (reload_requested_ && !shutting_down_ && !recovery_.requested) {
+      Reload();
+      reload_requested_ = false;
+    }
     Clock::time_point now = Clock::now();
     if (shutting_down_) {
       if (children_.empty()) break;
       if (!killed_ && now >= shutdown_deadline_) KillRemaining();
+    } else if (recovery_.requested) {
+      AdvanceRecovery(now);
     } else {
       MaintainPools(now);
       RunDueEvents();
@@ -116,9 +121,10 @@ void Supervisor::ReapAll() {
       continue;
     }
     Child& child = it->second;
-    const char* kind = child.kind == Child::Kind::kWorker  ? "service"
-                       : child.kind == Child::Kind::kEvent ? "event"
-                                                           : "daemon";
+    const char* kind = child.kind == Child::Kind::kWorker     ? "service"
+                       : child.kind == Child::Kind::kEvent    ? "event"
+                       : child.kind == Child::Kind::kRecovery ? "database"
+                                                              : "daemon";
     std::string what = StringPrintf("%s %s", kind, child.name.c_str());
     if (child.retiring && WIFSIGNALED(exit.status)) {
       // We asked it to stop (reload, shutdown): not a crash.
@@ -129,6 +135,8 @@ void Supervisor::ReapAll() {
     }
     if (child.kind == Child::Kind::kWorker) {
       OnWorkerExit(child, exit.status, now);
+    } else if (child.kind == Child::Kind::kRecovery) {
+      if (recovery_.job == exit.pid) FinishRecovery(exit.status);
     } else if (child.kind == Child::Kind::kDaemon) {
       auto slot = daemons_.find(child.name);
       if (slot != daemons_.end() && slot->second.pid == exit.pid) {
@@ -282,6 +290,8 @@ int Supervisor::PollTimeoutMs(Clock::time_point now) const {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(shutdown_deadline_ - now);
     timeout = std::min<int64_t>(timeout, std::max<int64_t>(left.count(), 0));
   }
+  // A recovery moves on deadlines of its own (kill, retry): look often.
+  if (recovery_.requested) timeout = std::min<int64_t>(timeout, 50);
   return static_cast<int>(timeout);
 }
 
@@ -298,7 +308,7 @@ void Supervisor::PollOnce() {
   };
   for (auto& [name, pool] : pools_) add_status(*pool);
   for (auto& pool : retired_pools_) add_status(*pool);
-  if (!shutting_down_) {
+  if (!shutting_down_ && !recovery_.requested) {
     for (auto& [name, pool] : pools_) {
       // Watch for waiting clients only when nobody idle will take them and a
       // fork is allowed; otherwise poll would spin on a readable socket.

@@ -44,6 +44,9 @@ struct SupervisorOptions {
   SpawnEnvironment spawn;
   // How long SIGTERM waits for workers to finish before SIGKILL.
   std::chrono::seconds shutdown_grace{10};
+  // How long a database recovery waits for children to leave before SIGKILL:
+  // a process blocked on a mutex of the dead one never leaves by itself.
+  std::chrono::milliseconds recovery_grace{2000};
 };
 
 class Supervisor {
@@ -65,7 +68,7 @@ class Supervisor {
 
  private:
   struct Child {
-    enum class Kind { kWorker, kEvent, kDaemon };
+    enum class Kind { kWorker, kEvent, kDaemon, kRecovery };
     Kind kind = Kind::kWorker;
     std::string name;
     ServicePool* pool = nullptr;  // workers only; outlives the child
@@ -93,6 +96,12 @@ class Supervisor {
   void OnStatus(ServicePool& pool, const service::StatusMessage& message);
   void OnWorkerExit(Child& child, int status, Clock::time_point now);
 
+  // Database recovery without an operator (recovery.cc).
+  void RequestRecovery(pid_t pid, const std::string& who);
+  void AdvanceRecovery(Clock::time_point now);
+  void FinishRecovery(int status);
+  std::vector<std::string> RecoveryCommand() const;
+
   // Everything else (supervisor.cc).
   void HandleSignals();
   void ReapAll();
@@ -112,6 +121,19 @@ class Supervisor {
   std::map<pid_t, Child> children_;
   std::map<std::string, DaemonSlot> daemons_;
   EventSchedule events_;
+  // A worker said the Berkeley DB environment needs recovery: every child
+  // is stopped (SIGHUP, SIGKILL after the grace), then `ctl_cyrusdb -r`
+  // runs, then the services start again.
+  struct Recovery {
+    bool requested = false;
+    bool stop_sent = false;
+    bool killed = false;
+    Clock::time_point kill_at{};
+    Clock::time_point not_before{};   // a failing recovery is not retried in a loop
+    Clock::time_point last_failed{};  // zero after a recovery that worked
+    pid_t job = 0;
+  };
+  Recovery recovery_;
   bool reload_requested_ = false;
   bool shutting_down_ = false;
   bool killed_ = false;

@@ -1,5 +1,6 @@
 // The SERVICES half of the supervisor: pools, workers and their status.
 #include <signal.h>
+#include <sys/wait.h>
 
 #include "base/strings.h"
 #include "log/log.h"
@@ -75,6 +76,10 @@ void Supervisor::ReconcileServices(const std::vector<ServiceSpec>& specs) {
 
 void Supervisor::MaintainPools(Clock::time_point now) {
   for (auto& [name, pool] : pools_) {
+    if (pool->check_environment && pool->MaySpawn(now)) {
+      pool->check_environment = false;
+      SpawnWorker(*pool, now);
+    }
     while (pool->ready < pool->Wanted() && pool->MaySpawn(now)) SpawnWorker(*pool, now);
   }
 }
@@ -151,6 +156,9 @@ void Supervisor::OnStatus(ServicePool& pool, const service::StatusMessage& messa
     case service::WorkerNotice::kConnection:
       ++pool.connections;
       break;
+    case service::WorkerNotice::kNeedsRecovery:
+      RequestRecovery(message.pid, "service " + child.name);
+      break;
     default:
       log::Warning("service %s pid %d: unknown status 0x%x", child.name.c_str(), message.pid,
                    message.notice);
@@ -163,10 +171,18 @@ void Supervisor::OnWorkerExit(Child& child, int status, Clock::time_point now) {
   if (child.state == ChildState::kReady && !child.retiring) --pool.ready;
   child.state = ChildState::kDead;
   bool early = Backoff::IsEarlyDeath(IsAbnormalExit(status), child.served, now - child.spawned);
-  if (early && !child.retiring && !pool.removed && !shutting_down_) {
+  if (early && !child.retiring && !pool.removed && !shutting_down_ && !recovery_.requested) {
     auto delay = pool.backoff.FailedStart(now);
     log::Warning("service %s: worker died before serving a connection; next start in %lld ms",
                  child.name.c_str(), static_cast<long long>(delay.count()));
+  }
+  // A worker killed by a signal may have died inside Berkeley DB, leaving a
+  // mutex others now wait on forever. A fresh worker runs failchk when it
+  // opens the environment, which frees what the dead one held or finds that
+  // recovery is needed: start one even if idle workers exist (they ran
+  // theirs before the death).
+  if (WIFSIGNALED(status) && !child.retiring && !pool.removed && !shutting_down_) {
+    pool.check_environment = true;
   }
   if (pool.removed && pool.active == 0) {
     for (auto it = retired_pools_.begin(); it != retired_pools_.end(); ++it) {

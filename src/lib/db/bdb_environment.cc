@@ -50,9 +50,16 @@ void ForwardMessage(const DB_ENV*, const char* message) {
   log::Notice("berkeley db: %s", message);
 }
 
+void (*g_recovery_hook)() = nullptr;
+
+void RecoveryNeeded() {
+  if (g_recovery_hook != nullptr) g_recovery_hook();
+}
+
 void NotifyEvent(DB_ENV*, uint32_t event, void*) {
   if (event == DB_EVENT_PANIC) {
-    log::Error("berkeley db: environment panic: run ctl_cyrusdb -r and restart the services");
+    log::Error("berkeley db: environment panic: it needs recovery (ctl_cyrusdb -r)");
+    RecoveryNeeded();
   }
 }
 
@@ -145,6 +152,7 @@ Status FromDbError(int ret, std::string_view what) {
     case DB_LOCK_NOTGRANTED:
       return Status::TempFail(context + ": lock not granted in time");
     case DB_RUNRECOVERY:
+      RecoveryNeeded();
       return Status::TempFail(context +
                               ": database environment needs recovery: run ctl_cyrusdb -r");
     case DB_VERIFY_BAD:
@@ -252,6 +260,8 @@ Status BdbEnvironment::FailCheck() {
 }
 
 }  // namespace internal
+
+void SetRecoveryNeededHook(void (*hook)()) { internal::g_recovery_hook = hook; }
 
 Result<std::unique_ptr<Environment>> Environment::Open(const std::string& dir,
                                                        const EnvironmentOptions& options) {

@@ -34,7 +34,10 @@
 // dead processes through their pid, aborts their transactions and frees their
 // locks, so the others carry on. A process killed *inside* the library while
 // it held a region mutex makes the environment need recovery: every call then
-// fails with kTempFail naming `ctl_cyrusdb -r`, and the service must restart.
+// fails with kTempFail naming `ctl_cyrusdb -r`, the process that finds out
+// runs the recovery hook (SetRecoveryNeededHook), and under cyrmaster the
+// master stops every process of the environment, runs `ctl_cyrusdb -r` and
+// starts the services again.
 // A waiting lock gives up after `lock_timeout_ms` with kTempFail, so a stuck
 // lock defers a delivery instead of hanging it.
 //
@@ -168,5 +171,14 @@ class Database {
 enum class Durability { kSync, kWithoutSync };
 Status RunTransaction(Environment& env, const std::function<Status(Transaction&)>& body,
                       int attempts = 16, Durability durability = Durability::kSync);
+
+// Called, in this process, each time Berkeley DB says the environment needs
+// recovery (DB_RUNRECOVERY from any call, failchk included, or a panic
+// event): shared state was left half-changed by a process that died inside
+// the library, and only recovery with every other process gone repairs it.
+// The service skeleton sets it to tell cyrmaster (service/master_protocol.h
+// kNeedsRecovery). `hook` must be async-signal-safe in spirit: it runs from
+// inside database calls. nullptr (the default) does nothing.
+void SetRecoveryNeededHook(void (*hook)());
 
 }  // namespace satrap::db

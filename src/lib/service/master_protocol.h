@@ -25,6 +25,9 @@
 // Status messages are fixed-size records smaller than PIPE_BUF, so writes of
 // many workers to the same pipe never interleave.
 //
+// A worker that has sent kNeedsRecovery leaves after its current
+// connection, like after SIGHUP.
+//
 // Signals the master sends a worker:
 //   SIGHUP   finish the connection in progress (if any), then exit; an idle
 //            worker exits at once. Used on reconfiguration and shutdown.
@@ -53,6 +56,11 @@ enum class WorkerNotice : int32_t {
   kAvailable = 1,    // back in the accept loop, ready for a connection
   kUnavailable = 2,  // took a connection (or is leaving): not ready any more
   kConnection = 3,   // a connection is being served (statistics)
+  // The Berkeley DB environment needs recovery (a process died inside the
+  // library): the master stops every process that may have it open, runs
+  // `ctl_cyrusdb -r` and starts the services again. Satrap's own; Cyrus has
+  // no such notice and needs an operator.
+  kNeedsRecovery = 4,
 };
 
 struct StatusMessage {

@@ -165,6 +165,7 @@ int Main(int argc, char** argv, const ServerSpec& spec) {
     options.listen_fds = ListenStandalone(flags.standalone);
   }
 
+  InstallRecoveryNotice(options.status_fd);
   if (spec.init) {
     Status s = spec.init(ctx);
     if (!s.ok()) {

@@ -12,6 +12,7 @@
 #include <ctime>
 
 #include "base/memory.h"
+#include "db/kv.h"
 #include "log/log.h"
 #include "net/peer.h"
 #include "service/master_protocol.h"
@@ -24,6 +25,22 @@ namespace {
 volatile sig_atomic_t g_leave = 0;
 
 void OnHangup(int) { g_leave = 1; }
+
+int g_status_fd = -1;
+
+void NoteRecoveryNeeded() {
+  static bool told = false;
+  g_leave = 1;
+  if (told) return;
+  told = true;
+  log::Error("the database environment needs recovery; leaving after this connection%s",
+             g_status_fd >= 0 ? " (the master will run ctl_cyrusdb -r)" : "");
+  if (g_status_fd < 0) return;
+  StatusMessage message{static_cast<int32_t>(WorkerNotice::kNeedsRecovery),
+                        static_cast<int32_t>(::getpid())};
+  while (::write(g_status_fd, &message, sizeof message) < 0 && errno == EINTR) {
+  }
+}
 
 // How often an idle worker checks that its master still exists.
 constexpr int kParentCheckSeconds = 5;
@@ -198,6 +215,11 @@ class Worker {
 };
 
 }  // namespace
+
+void InstallRecoveryNotice(int status_fd) {
+  g_status_fd = status_fd;
+  db::SetRecoveryNeededHook(&NoteRecoveryNeeded);
+}
 
 void RunWorkerLoop(const ServerSpec& spec, const WorkerOptions& options, Context* ctx) {
   Worker worker(spec, options, ctx);

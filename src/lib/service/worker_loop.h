@@ -34,4 +34,10 @@ struct WorkerOptions {
 // left) to stop. ctx->uses counts them.
 void RunWorkerLoop(const ServerSpec& spec, const WorkerOptions& options, Context* ctx);
 
+// The database recovery hook of a worker (db::SetRecoveryNeededHook): tells
+// the master once, on `status_fd`, that the environment needs recovery, and
+// makes the worker leave after its current connection. Call with the status
+// descriptor (-1 when standalone) before the server's init.
+void InstallRecoveryNotice(int status_fd);
+
 }  // namespace satrap::service
