@@ -255,6 +255,26 @@ void PlanHeaderFile(int dir_fd, const MailboxEntry& entry, Plan* plan,
   }
 }
 
+// "exists 3 -> 4, quota_used 10 -> 12": which counts a rebuild changes.
+std::string HeaderDifference(const IndexHeader& was, const IndexHeader& now) {
+  std::string out;
+  auto field = [&](const char* name, uint64_t a, uint64_t b) {
+    if (a == b) return;
+    if (!out.empty()) out += ", ";
+    out += StringPrintf("%s %llu -> %llu", name, static_cast<unsigned long long>(a),
+                        static_cast<unsigned long long>(b));
+  };
+  field("uidnext", was.uidnext, now.uidnext);
+  field("highestmodseq", was.highestmodseq, now.highestmodseq);
+  field("num_records", was.num_records, now.num_records);
+  field("exists", was.exists, now.exists);
+  field("quota_used", was.quota_used, now.quota_used);
+  field("deleted", was.deleted, now.deleted);
+  field("expunged", was.expunged, now.expunged);
+  field("unseen_lowwater", was.unseen_lowwater, now.unseen_lowwater);
+  return out;
+}
+
 // The new header: kept fields from the old one, counts recomputed.
 void PlanIndexHeader(const OldIndex& old, Plan* plan, std::vector<std::string>* problems) {
   IndexHeader& h = plan->index.header;
@@ -284,7 +304,7 @@ void PlanIndexHeader(const OldIndex& old, Plan* plan, std::vector<std::string>* 
   expected.keywords_generation = o.keywords_generation;
   expected.options = o.options;
   if (!plan->index_changed && !(expected == o)) {
-    problems->push_back("index header counts corrected");
+    problems->push_back("index header counts corrected (" + HeaderDifference(o, expected) + ")");
     plan->index_changed = true;
   }
 }
